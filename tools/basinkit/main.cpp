@@ -1,0 +1,38 @@
+// basinkit: the command-line tool. Only this file decides exit statuses.
+#include <basinkit/error.hpp>
+#include <basinkit/version.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "cli_common.hpp"
+
+int main(int argc, char** argv) {
+  using namespace basinkit::cli;
+  CLI::App app{"basinkit — basin plans: validation, jurisdiction, site screening"};
+  app.set_version_flag("--version", BASINKIT_VERSION);
+  app.require_subcommand(1);
+  Action action;
+  register_info(app, action);
+  register_locate(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 has exit codes of its own (106, 109, ...): DESIGN.md wants 2 for bad usage.
+    return app.exit(e) == 0 ? kOk : kBadInput;
+  }
+  try {
+    return action();
+  } catch (const basinkit::InputError& e) {
+    fmt::print(stderr, "basinkit: error: {}\n", e.what());
+    return kBadInput;
+  } catch (const CLI::ValidationError& e) {
+    fmt::print(stderr, "basinkit: error: {}\n", e.what());
+    return kBadInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "basinkit: internal error: {}\n", e.what());
+    return kInternal;
+  }
+}
