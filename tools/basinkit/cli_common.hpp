@@ -4,6 +4,7 @@
 
 #include <basinkit/locate.hpp>
 #include <basinkit/plan.hpp>
+#include <basinkit/validate.hpp>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -43,5 +44,15 @@ nlohmann::json to_json(const Location& loc);
 using Action = std::function<int()>;
 void register_info(CLI::App& app, Action& action);
 void register_locate(CLI::App& app, Action& action);
+void register_validate(CLI::App& app, Action& action);
+
+/// The command line as run (for report provenance); set once by main().
+const std::string& command_line();
+void set_command_line(int argc, char** argv);
+
+/// A progress callback drawing one line on stderr when it is a terminal (else silent),
+/// and the call that ends that line.
+ProgressFn progress_printer(bool quiet);
+void end_progress(bool quiet);
 
 }  // namespace basinkit::cli

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   Action action;
   register_info(app, action);
   register_locate(app, action);
+  register_validate(app, action);
+  set_command_line(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

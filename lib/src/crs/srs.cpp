@@ -1,5 +1,7 @@
 #include "crs/srs.hpp"
 
+#include "common/quiet_gdal.hpp"
+
 #include <basinkit/crs.hpp>
 #include <basinkit/error.hpp>
 
@@ -55,6 +57,7 @@ class Gcj02Transform final : public OGRCoordinateTransformation {
 }  // namespace
 
 SrsPtr parse(const std::string& definition) {
+  const QuietGdal quiet;
   SrsPtr srs(new OGRSpatialReference());
   srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   CPLErrorReset();
@@ -113,6 +116,7 @@ std::string ballpark_datum(const OGRSpatialReference& srs) {
 
 TransformPtr to_working(const OGRSpatialReference* source, bool source_is_gcj02,
                         const OGRSpatialReference& target, std::string* description) {
+  const QuietGdal quiet;
   SrsPtr target_copy = traditional_copy(target);
   if (source_is_gcj02) {
     SrsPtr wgs84 = parse("EPSG:4326");

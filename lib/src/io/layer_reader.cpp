@@ -11,6 +11,7 @@
 
 #include <filesystem>
 
+#include "common/quiet_gdal.hpp"
 #include "crs/srs.hpp"
 #include "io/source_guard.hpp"
 
@@ -31,15 +32,6 @@ DatasetPtr open(const std::string& path, const CPLStringList& open_options) {
   return DatasetPtr(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
                                       open_options.List(), nullptr));
 }
-
-/// Silences GDAL's default stderr handler on this thread while alive; the last error
-/// message stays available through CPLGetLastErrorMsg().
-struct QuietGdal {
-  QuietGdal() { CPLPushErrorHandler(CPLQuietErrorHandler); }
-  ~QuietGdal() { CPLPopErrorHandler(); }
-  QuietGdal(const QuietGdal&) = delete;
-  QuietGdal& operator=(const QuietGdal&) = delete;
-};
 
 bool is_shapefile(GDALDataset* ds) {
   return ds->GetDriver() && EQUAL(ds->GetDriver()->GetDescription(), "ESRI Shapefile");

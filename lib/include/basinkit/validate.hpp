@@ -1,0 +1,47 @@
+#pragma once
+// `basinkit validate`: the plan's boundary conflicts as findings (DESIGN.md section 5).
+//
+//   basinkit::Plan plan = basinkit::load_plan("plan.yaml");
+//   basinkit::ValidationResult r = basinkit::validate(plan, {});
+//   for (const auto& f : r.findings) std::cout << to_string(f.type) << ' ' << f.message;
+
+#include <basinkit/findings.hpp>
+#include <basinkit/plan.hpp>
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace basinkit {
+
+/// Groups of checks, as `--only` names them.
+enum class CheckGroup { hierarchy, coverage, jurisdiction };
+
+/// Progress of a long run: stage name and fraction done (0..1).
+using ProgressFn = std::function<void(const std::string& stage, double fraction)>;
+
+struct ValidateOptions {
+  /// DEFAULT empty = every group.
+  std::set<CheckGroup> only;
+  /// DEFAULT 0 = all cores.
+  int threads = 0;
+  /// DEFAULT none.
+  ProgressFn progress;
+};
+
+struct ValidationResult {
+  std::vector<Finding> findings;  ///< sorted by report_order
+  /// Checks not run because their layers are absent, e.g. "coverage: no units layer".
+  std::vector<std::string> skipped;
+};
+
+/// Runs the checks. Throws InputError when `only` asks for a group whose layers are all
+/// absent (exit 2); bad geometry never throws (it is a finding).
+ValidationResult validate(const Plan& plan, const ValidateOptions& options);
+
+/// The township and county codes a finding names, for roll-ups per township/county
+/// (fills `townships` and `counties` of each finding from units and townships it codes).
+void attribute_to_townships(const Plan& plan, std::vector<Finding>& findings);
+
+}  // namespace basinkit

@@ -1,0 +1,1116 @@
+// Synthetic basin-plan generator. See plan_generator.hpp.
+//
+// Geometry: an nx x ny grid of jittered nodes; every grid edge (shared or on the outline) is
+// wiggled exactly once into a polyline whose perpendicular offset stays inside a narrow cone
+// around its chord (offset <= 0.2 * L * t * (1 - t), i.e. within ~11 degrees), so edges never
+// cross. Units are the cells; basins are rectangular blocks of cells whose rings are assembled
+// from the very same edge polylines, so every parent is exactly the union of its children and
+// neighbours share exactly the same vertices. Townships are a coarser straight-edged jittered
+// grid clipped to the plan area with GEOS.
+#include "plan_generator.hpp"
+
+#define GEOS_USE_ONLY_R_API
+#include <geos_c.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogr_feature.h>
+#include <ogr_geometry.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace basinkit::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kCenterX = 450000.0;   // EPSG:4547 easting of the plan centre
+constexpr double kCenterY = 3400000.0;  // northing
+constexpr double kNodeJitter = 0.15;    // grid node jitter, fraction of the cell size
+constexpr double kWiggle = 0.2;         // edge offset envelope: kWiggle * L * t * (1 - t)
+constexpr double kTownJitter = 0.12;    // township node jitter, fraction of township spacing
+
+// ---------------------------------------------------------------- deterministic random numbers
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// A small splitmix64 stream keyed by (seed, a, b, c): each edge, node, ... has its own stream,
+// so the output does not depend on the order things are generated in.
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed, std::uint64_t a = 0, std::uint64_t b = 0, std::uint64_t c = 0)
+      : state_(seed) {
+    mix(a);
+    mix(b);
+    mix(c);
+  }
+  std::uint64_t next() { return splitmix64(state_); }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+  int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
+
+ private:
+  void mix(std::uint64_t v) {
+    std::uint64_t s = state_ ^ (v * 0xD6E8FEB86659FD93ull + 0x632BE59BD9B4E019ull);
+    state_ = splitmix64(s);
+  }
+  std::uint64_t state_;
+};
+
+enum Stream : std::uint64_t {
+  kStreamNode = 1,
+  kStreamHEdge,
+  kStreamVEdge,
+  kStreamPartition,
+  kStreamTownNode,
+  kStreamRiver,
+  kStreamZone,
+  kStreamSites,
+  kStreamLayout,
+};
+
+// ---------------------------------------------------------------- GEOS helpers
+
+struct GeosContext {
+  GEOSContextHandle_t h;
+  std::string last_error;
+  GeosContext() : h(GEOS_init_r()) {
+    GEOSContext_setErrorMessageHandler_r(
+        h, [](const char* msg, void* self) { static_cast<GeosContext*>(self)->last_error = msg; },
+        this);
+  }
+  ~GeosContext() { GEOS_finish_r(h); }
+  GeosContext(const GeosContext&) = delete;
+  GeosContext& operator=(const GeosContext&) = delete;
+};
+
+struct GeomDeleter {
+  GEOSContextHandle_t h;
+  void operator()(GEOSGeometry* g) const {
+    if (g != nullptr) GEOSGeom_destroy_r(h, g);
+  }
+};
+using GeomPtr = std::unique_ptr<GEOSGeometry, GeomDeleter>;
+
+struct PreparedDeleter {
+  GEOSContextHandle_t h;
+  void operator()(const GEOSPreparedGeometry* g) const {
+    if (g != nullptr) GEOSPreparedGeom_destroy_r(h, g);
+  }
+};
+using PreparedPtr = std::unique_ptr<const GEOSPreparedGeometry, PreparedDeleter>;
+
+GeomPtr checked(GeosContext& ctx, GEOSGeometry* g, const char* what) {
+  if (g == nullptr)
+    throw std::runtime_error(fmt::format("GEOS {} failed: {}", what, ctx.last_error));
+  return GeomPtr(g, GeomDeleter{ctx.h});
+}
+
+GeomPtr geos_polygon(GeosContext& ctx, const std::vector<double>& xs,
+                     const std::vector<double>& ys) {
+  GEOSCoordSequence* seq =
+      GEOSCoordSeq_copyFromArrays_r(ctx.h, xs.data(), ys.data(), nullptr, nullptr, xs.size());
+  if (seq == nullptr) throw std::runtime_error("GEOS coordinate sequence failed");
+  GEOSGeometry* ring = GEOSGeom_createLinearRing_r(ctx.h, seq);
+  if (ring == nullptr) throw std::runtime_error("GEOS linear ring failed: " + ctx.last_error);
+  return checked(ctx, GEOSGeom_createPolygon_r(ctx.h, ring, nullptr, 0), "polygon");
+}
+
+GeomPtr geos_line(GeosContext& ctx, const std::vector<double>& xs, const std::vector<double>& ys) {
+  GEOSCoordSequence* seq =
+      GEOSCoordSeq_copyFromArrays_r(ctx.h, xs.data(), ys.data(), nullptr, nullptr, xs.size());
+  if (seq == nullptr) throw std::runtime_error("GEOS coordinate sequence failed");
+  return checked(ctx, GEOSGeom_createLineString_r(ctx.h, seq), "line string");
+}
+
+double geos_area(GeosContext& ctx, const GEOSGeometry* g) {
+  double a = 0;
+  if (GEOSArea_r(ctx.h, g, &a) == 0) throw std::runtime_error("GEOS area failed");
+  return a;
+}
+
+std::int64_t geos_vertices(GeosContext& ctx, const GEOSGeometry* g) {
+  int n = GEOSGetNumCoordinates_r(ctx.h, g);
+  return n < 0 ? 0 : n;
+}
+
+// GEOS -> OGR through WKB.
+std::unique_ptr<OGRGeometry> to_ogr(GeosContext& ctx, const GEOSGeometry* g) {
+  GEOSWKBWriter* writer = GEOSWKBWriter_create_r(ctx.h);
+  std::size_t size = 0;
+  unsigned char* buf = GEOSWKBWriter_write_r(ctx.h, writer, g, &size);
+  GEOSWKBWriter_destroy_r(ctx.h, writer);
+  if (buf == nullptr) throw std::runtime_error("GEOS WKB writer failed: " + ctx.last_error);
+  OGRGeometry* out = nullptr;
+  OGRErr err = OGRGeometryFactory::createFromWkb(buf, nullptr, &out, size);
+  GEOSFree_r(ctx.h, buf);
+  if (err != OGRERR_NONE || out == nullptr) throw std::runtime_error("OGR WKB reader failed");
+  return std::unique_ptr<OGRGeometry>(out);
+}
+
+// ---------------------------------------------------------------- the wiggled grid
+
+struct Grid {
+  int nx = 0, ny = 0, k = 0;
+  double cell = 0, x0 = 0, y0 = 0;
+  std::vector<double> node_x, node_y;  // (nx+1)*(ny+1), index j*(nx+1)+i
+  std::vector<double> hx, hy;          // H edge (i,j)->(i+1,j): ((j*nx)+i)*k + m, j in [0,ny]
+  std::vector<double> vx, vy;          // V edge (i,j)->(i,j+1): ((j*(nx+1))+i)*k + m, j < ny
+
+  std::size_t node(int i, int j) const {
+    return static_cast<std::size_t>(j) * static_cast<std::size_t>(nx + 1) +
+           static_cast<std::size_t>(i);
+  }
+  std::size_t hbase(int i, int j) const {
+    return (static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) +
+            static_cast<std::size_t>(i)) *
+           static_cast<std::size_t>(k);
+  }
+  std::size_t vbase(int i, int j) const {
+    return (static_cast<std::size_t>(j) * static_cast<std::size_t>(nx + 1) +
+            static_cast<std::size_t>(i)) *
+           static_cast<std::size_t>(k);
+  }
+};
+
+// Interior vertices of edge A->B: offsets perpendicular to the chord, a smooth sum of three
+// sines inside the envelope kWiggle * L * t * (1 - t).
+void wiggle_edge(double ax, double ay, double bx, double by, int k, Rng rng, double* xs,
+                 double* ys) {
+  const double dx = bx - ax, dy = by - ay;
+  const double len = std::hypot(dx, dy);
+  const double px = -dy / len, py = dx / len;
+  static constexpr double kWeight[3] = {1.0, 0.5, 0.3};
+  double amp[3], freq[3], phase[3], wsum = 0;
+  for (int m = 0; m < 3; ++m) {
+    amp[m] = kWeight[m] * rng.uniform(-1.0, 1.0);
+    freq[m] = (m + 1) * rng.uniform(1.0, 1.5);
+    phase[m] = rng.uniform(0.0, 2 * kPi);
+    wsum += kWeight[m];
+  }
+  for (int q = 1; q <= k; ++q) {
+    const double t = q / (k + 1.0);
+    double w = 0;
+    for (int m = 0; m < 3; ++m) w += amp[m] * std::sin(kPi * freq[m] * t + phase[m]);
+    const double off = len * kWiggle * t * (1 - t) * (w / wsum);
+    xs[q - 1] = ax + dx * t + px * off;
+    ys[q - 1] = ay + dy * t + py * off;
+  }
+}
+
+void parallel_for(int n, const std::function<void(int begin, int end)>& body) {
+  int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  workers = std::min(workers, std::max(1, n / 64));
+  if (workers <= 1) {
+    body(0, n);
+    return;
+  }
+  std::vector<std::thread> threads;
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  for (int w = 0; w < workers; ++w) {
+    const int begin = static_cast<int>(static_cast<std::int64_t>(n) * w / workers);
+    const int end = static_cast<int>(static_cast<std::int64_t>(n) * (w + 1) / workers);
+    threads.emplace_back([&, begin, end] {
+      try {
+        body(begin, end);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+Grid build_grid(int nx, int ny, int k, double cell, std::uint64_t seed) {
+  Grid g;
+  g.nx = nx;
+  g.ny = ny;
+  g.k = k;
+  g.cell = cell;
+  g.x0 = kCenterX - nx * cell / 2;
+  g.y0 = kCenterY - ny * cell / 2;
+  g.node_x.resize(static_cast<std::size_t>(nx + 1) * (ny + 1));
+  g.node_y.resize(g.node_x.size());
+  for (int j = 0; j <= ny; ++j) {
+    for (int i = 0; i <= nx; ++i) {
+      Rng rng(seed, kStreamNode, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(j));
+      const double jx = rng.uniform(-kNodeJitter, kNodeJitter) * cell;
+      const double jy = rng.uniform(-kNodeJitter, kNodeJitter) * cell;
+      g.node_x[g.node(i, j)] = g.x0 + i * cell + jx;
+      g.node_y[g.node(i, j)] = g.y0 + j * cell + jy;
+    }
+  }
+  const std::size_t nh = static_cast<std::size_t>(nx) * (ny + 1);
+  const std::size_t nv = static_cast<std::size_t>(nx + 1) * ny;
+  g.hx.resize(nh * k);
+  g.hy.resize(nh * k);
+  g.vx.resize(nv * k);
+  g.vy.resize(nv * k);
+  if (k == 0) return g;
+  parallel_for(ny + 1, [&](int jb, int je) {
+    for (int j = jb; j < je; ++j) {
+      for (int i = 0; i < nx; ++i) {
+        const std::size_t a = g.node(i, j), b = g.node(i + 1, j), base = g.hbase(i, j);
+        wiggle_edge(
+            g.node_x[a], g.node_y[a], g.node_x[b], g.node_y[b], k,
+            Rng(seed, kStreamHEdge, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(j)),
+            &g.hx[base], &g.hy[base]);
+      }
+      if (j == ny) continue;
+      for (int i = 0; i <= nx; ++i) {
+        const std::size_t a = g.node(i, j), b = g.node(i, j + 1), base = g.vbase(i, j);
+        wiggle_edge(
+            g.node_x[a], g.node_y[a], g.node_x[b], g.node_y[b], k,
+            Rng(seed, kStreamVEdge, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(j)),
+            &g.vx[base], &g.vy[base]);
+      }
+    }
+  });
+  return g;
+}
+
+// CCW ring of the block of cells [i0,i1) x [j0,j1), assembled from the shared edge polylines.
+void block_ring(const Grid& g, int i0, int j0, int i1, int j1, std::vector<double>& xs,
+                std::vector<double>& ys) {
+  xs.clear();
+  ys.clear();
+  const std::size_t perimeter = 2 * static_cast<std::size_t>((i1 - i0) + (j1 - j0));
+  xs.reserve(perimeter * (g.k + 1) + 1);
+  ys.reserve(xs.capacity());
+  const int k = g.k;
+  auto node = [&](int i, int j) {
+    xs.push_back(g.node_x[g.node(i, j)]);
+    ys.push_back(g.node_y[g.node(i, j)]);
+  };
+  node(i0, j0);
+  for (int i = i0; i < i1; ++i) {
+    const std::size_t b = g.hbase(i, j0);
+    xs.insert(xs.end(), g.hx.begin() + b, g.hx.begin() + b + k);
+    ys.insert(ys.end(), g.hy.begin() + b, g.hy.begin() + b + k);
+    node(i + 1, j0);
+  }
+  for (int j = j0; j < j1; ++j) {
+    const std::size_t b = g.vbase(i1, j);
+    xs.insert(xs.end(), g.vx.begin() + b, g.vx.begin() + b + k);
+    ys.insert(ys.end(), g.vy.begin() + b, g.vy.begin() + b + k);
+    node(i1, j + 1);
+  }
+  for (int i = i1 - 1; i >= i0; --i) {
+    const std::size_t b = g.hbase(i, j1);
+    for (int m = k - 1; m >= 0; --m) {
+      xs.push_back(g.hx[b + m]);
+      ys.push_back(g.hy[b + m]);
+    }
+    node(i, j1);
+  }
+  for (int j = j1 - 1; j >= j0; --j) {
+    const std::size_t b = g.vbase(i0, j);
+    for (int m = k - 1; m >= 0; --m) {
+      xs.push_back(g.vx[b + m]);
+      ys.push_back(g.vy[b + m]);
+    }
+    node(i0, j);
+  }
+}
+
+std::unique_ptr<OGRPolygon> ogr_polygon(const std::vector<double>& xs,
+                                        const std::vector<double>& ys) {
+  auto ring = std::make_unique<OGRLinearRing>();
+  ring->setPoints(static_cast<int>(xs.size()), xs.data(), ys.data());
+  auto poly = std::make_unique<OGRPolygon>();
+  poly->addRingDirectly(ring.release());
+  return poly;
+}
+
+// ---------------------------------------------------------------- hierarchy layout
+
+// Splits n items into consecutive runs of length lo..hi (a single shorter/longer run when n
+// does not allow it). Returns the run boundaries: {0, ..., n}.
+std::vector<int> partition(int n, int lo, int hi, Rng& rng) {
+  std::vector<int> cuts{0};
+  int rem = n;
+  while (rem > 0) {
+    if (rem <= hi || rem < 2 * lo) {
+      cuts.push_back(n);
+      break;
+    }
+    int r = lo + rng.below(hi - lo + 1);
+    if (rem - r < lo) r = rem - lo;
+    rem -= r;
+    cuts.push_back(n - rem);
+  }
+  return cuts;
+}
+
+// Groups m runs into 2..3-run groups; with fewer than 4 runs, into min(m, 2) groups.
+std::vector<int> group_runs(int m, Rng& rng) {
+  if (m >= 4) return partition(m, 2, 3, rng);
+  if (m >= 2) return {0, (m + 1) / 2, m};
+  return {0, m};
+}
+
+std::vector<int> split_even(int m, int parts) {
+  parts = std::max(1, std::min(parts, m));
+  std::vector<int> cuts;
+  for (int p = 0; p <= parts; ++p) cuts.push_back(m * p / parts);
+  return cuts;
+}
+
+struct Basin {
+  std::string code, name, parent;
+  int level = 0;
+  int i0 = 0, j0 = 0, i1 = 0, j1 = 0;  // unit-grid block
+};
+
+const char* const kL1Names[] = {"汉江", "长江", "漳河", "竹皮河", "天门河", "府河"};
+
+// ---------------------------------------------------------------- townships
+
+const char* const kTownFirst[] = {"石", "龙", "白", "马", "团", "仙", "漳", "牌",
+                                  "栗", "麻", "双", "九", "五", "官", "凤", "客",
+                                  "罗", "沈", "长", "烟", "杨", "钱", "曾", "洪"};
+const char* const kTownSecond[] = {"桥", "泉", "河", "湾", "岭", "山", "店", "集", "口", "坪",
+                                   "岗", "场", "庙", "溪", "垸", "湖", "冲", "港", "坝", "堰"};
+const char* const kCounties[] = {"420802", "420804", "420822", "420881", "420882", "420891"};
+
+std::string township_name(int index, int seq_in_county) {
+  constexpr int kA = static_cast<int>(std::size(kTownFirst));
+  constexpr int kB = static_cast<int>(std::size(kTownSecond));
+  std::string name = std::string(kTownFirst[index % kA]) + kTownSecond[(index / kA) % kB];
+  if (index >= kA * kB) name += std::to_string(index / (kA * kB) + 1);
+  if (seq_in_county <= 2) return name + "街道";
+  return name + (index % 7 == 3 ? "乡" : "镇");
+}
+
+struct Township {
+  std::string code, name, county;
+  std::vector<double> qx, qy;  // closed quad (5 points)
+  double minx = 0, miny = 0, maxx = 0, maxy = 0;
+  std::unique_ptr<OGRGeometry> geometry;  // quad clipped to the plan area (MultiPolygon)
+  std::int64_t vertices = 0;
+};
+
+// ---------------------------------------------------------------- output
+
+struct FieldDef {
+  const char* name;
+  OGRFieldType type;
+  int width;  // shapefile width
+};
+
+class Output {
+ public:
+  Output(const std::string& dir, bool gpkg) : dir_(dir), gpkg_(gpkg) {
+    driver_ = GetGDALDriverManager()->GetDriverByName(gpkg ? "GPKG" : "ESRI Shapefile");
+    if (driver_ == nullptr) throw std::runtime_error("GDAL driver not available");
+    srs_.importFromEPSG(4547);
+    srs_.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (gpkg_) {
+      const std::string path = dir_ + "/plan.gpkg";
+      remove_existing(path);
+      datasets_.emplace_back(driver_->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+      if (!datasets_.back()) throw std::runtime_error("cannot create " + path);
+    }
+  }
+
+  std::string source(const std::string& layer) const {
+    return gpkg_ ? std::string("plan.gpkg") : layer + ".shp";
+  }
+
+  // spatial_index = false: no GeoPackage R-tree (SQLite builds one for 1M random points in
+  // ~12 s, five times the rest of the write); shapefiles never get a .qix here.
+  OGRLayer* create_layer(const std::string& name, OGRwkbGeometryType type,
+                         const std::vector<FieldDef>& fields, bool spatial_index = true) {
+    GDALDataset* ds = nullptr;
+    char** options = nullptr;
+    if (gpkg_) {
+      ds = datasets_.front().get();
+      if (!spatial_index) options = CSLSetNameValue(options, "SPATIAL_INDEX", "NO");
+    } else {
+      const std::string path = dir_ + "/" + name + ".shp";
+      remove_existing(path);
+      datasets_.emplace_back(driver_->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+      if (!datasets_.back()) throw std::runtime_error("cannot create " + path);
+      ds = datasets_.back().get();
+      options = CSLSetNameValue(options, "ENCODING", "UTF-8");
+    }
+    OGRLayer* layer = ds->CreateLayer(name.c_str(), &srs_, type, options);
+    CSLDestroy(options);
+    if (layer == nullptr) throw std::runtime_error("cannot create layer " + name);
+    for (const FieldDef& f : fields) {
+      OGRFieldDefn defn(f.name, f.type);
+      if (!gpkg_ && f.width > 0) defn.SetWidth(f.width);
+      if (layer->CreateField(&defn) != OGRERR_NONE)
+        throw std::runtime_error(fmt::format("cannot create field {}.{}", name, f.name));
+    }
+    current_ = ds;
+    return layer;
+  }
+
+  void begin() {
+    if (gpkg_ && current_->StartTransaction() != OGRERR_NONE)
+      throw std::runtime_error("cannot start a GeoPackage transaction");
+  }
+  void commit() {
+    if (gpkg_ && current_->CommitTransaction() != OGRERR_NONE)
+      throw std::runtime_error("cannot commit a GeoPackage transaction");
+  }
+
+  void close() {
+    for (auto& ds : datasets_) ds.reset();
+    datasets_.clear();
+  }
+
+ private:
+  void remove_existing(const std::string& path) {
+    if (!fs::exists(path)) return;
+    if (driver_->Delete(path.c_str()) != CE_None) fs::remove(path);
+  }
+
+  std::string dir_;
+  bool gpkg_;
+  GDALDriver* driver_ = nullptr;
+  OGRSpatialReference srs_;
+  std::vector<GDALDatasetUniquePtr> datasets_;
+  GDALDataset* current_ = nullptr;
+};
+
+void write_feature(OGRLayer* layer, OGRFeature& feature) {
+  feature.SetFID(OGRNullFID);
+  if (layer->CreateFeature(&feature) != OGRERR_NONE)
+    throw std::runtime_error(fmt::format("cannot write a feature to {}", layer->GetName()));
+}
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& options) {
+  GDALAllRegister();
+  const std::uint64_t seed = options.seed;
+  const int target_units = std::max(4, options.units);
+  const int k = std::max(0, options.vertices_per_edge);
+  const int target_towns =
+      options.townships > 0 ? options.townships : std::max(4, target_units / 50);
+  bool gpkg = true;
+  {
+    std::string f = options.format;
+    std::transform(f.begin(), f.end(), f.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (f == "gpkg")
+      gpkg = true;
+    else if (f == "esri shapefile" || f == "shp" || f == "shapefile")
+      gpkg = false;
+    else
+      throw std::runtime_error("unknown format '" + options.format + "' (GPKG or ESRI Shapefile)");
+  }
+  fs::create_directories(out_dir);
+
+  // ---- grid
+  const int nx = std::max(2, static_cast<int>(std::lround(std::sqrt(target_units * 1.25))));
+  const int ny = std::max(2, static_cast<int>(std::lround(target_units / static_cast<double>(nx))));
+  // 3 km cells at 100 units, 2 km at 1000, 1 km from 10000 on.
+  const double cell =
+      1000.0 * std::clamp(3.0 - std::log10(static_cast<double>(target_units) / 100.0), 1.0, 3.0);
+  const Grid grid = build_grid(nx, ny, k, cell, seed);
+  const double W = nx * cell, H = ny * cell;
+  const int n_units = nx * ny;
+
+  // ---- hierarchy: L3 = 3..4 x 3..4 unit blocks, L2 = 2..3 x 2..3 L3 blocks, 2..4 L1
+  Rng layout(seed, kStreamPartition);
+  const std::vector<int> b3x = partition(nx, 3, 4, layout);
+  const std::vector<int> b3y = partition(ny, 3, 4, layout);
+  const int n3x = static_cast<int>(b3x.size()) - 1, n3y = static_cast<int>(b3y.size()) - 1;
+  const std::vector<int> g2x = group_runs(n3x, layout);
+  const std::vector<int> g2y = group_runs(n3y, layout);
+  const int n2x = static_cast<int>(g2x.size()) - 1, n2y = static_cast<int>(g2y.size()) - 1;
+  int want_l1 = 2 + layout.below(3);
+  want_l1 = std::max(1, std::min(want_l1, n2x * n2y / 2));
+  int l1x = 1, l1y = 1;
+  if (want_l1 >= 4 && n2x >= 2 && n2y >= 2) {
+    l1x = 2;
+    l1y = 2;
+  } else if (want_l1 >= 3 && n2x >= 3) {
+    l1x = 3;
+  } else if (want_l1 >= 2) {
+    if (n2x >= 2)
+      l1x = 2;
+    else if (n2y >= 2)
+      l1y = 2;
+  }
+  const std::vector<int> g1x = split_even(n2x, l1x);
+  const std::vector<int> g1y = split_even(n2y, l1y);
+  const int m1x = static_cast<int>(g1x.size()) - 1, m1y = static_cast<int>(g1y.size()) - 1;
+
+  std::vector<Basin> basins;  // L1s, then L2s, then L3s
+  std::vector<Basin> l2s, l3s;
+  std::vector<int> unit_l3(static_cast<std::size_t>(n_units), -1);
+  {
+    int l1_no = 0;
+    for (int a = 0; a < m1y; ++a) {
+      for (int b = 0; b < m1x; ++b) {
+        Basin l1;
+        l1.level = 1;
+        l1.code = fmt::format("B{}", ++l1_no);
+        const std::string base = kL1Names[(l1_no - 1) % std::size(kL1Names)];
+        l1.name = l1_no <= static_cast<int>(std::size(kL1Names))
+                      ? base + "流域"
+                      : fmt::format("{}{}流域", base, l1_no);
+        l1.i0 = b3x[g2x[g1x[b]]];
+        l1.i1 = b3x[g2x[g1x[b + 1]]];
+        l1.j0 = b3y[g2y[g1y[a]]];
+        l1.j1 = b3y[g2y[g1y[a + 1]]];
+        basins.push_back(l1);
+        int l2_no = 0;
+        for (int c = g1y[a]; c < g1y[a + 1]; ++c) {
+          for (int d = g1x[b]; d < g1x[b + 1]; ++d) {
+            Basin l2;
+            l2.level = 2;
+            ++l2_no;
+            l2.code = fmt::format("{}_{:02d}", l1.code, l2_no);
+            l2.name = fmt::format("{}二级流域{:02d}", base, l2_no);
+            l2.parent = l1.code;
+            l2.i0 = b3x[g2x[d]];
+            l2.i1 = b3x[g2x[d + 1]];
+            l2.j0 = b3y[g2y[c]];
+            l2.j1 = b3y[g2y[c + 1]];
+            l2s.push_back(l2);
+            int l3_no = 0;
+            for (int e = g2y[c]; e < g2y[c + 1]; ++e) {
+              for (int f = g2x[d]; f < g2x[d + 1]; ++f) {
+                Basin l3;
+                l3.level = 3;
+                ++l3_no;
+                l3.code = fmt::format("{}_{:02d}", l2.code, l3_no);
+                l3.name = fmt::format("{}三级片区{:02d}-{:02d}", base, l2_no, l3_no);
+                l3.parent = l2.code;
+                l3.i0 = b3x[f];
+                l3.i1 = b3x[f + 1];
+                l3.j0 = b3y[e];
+                l3.j1 = b3y[e + 1];
+                for (int j = l3.j0; j < l3.j1; ++j)
+                  for (int i = l3.i0; i < l3.i1; ++i)
+                    unit_l3[static_cast<std::size_t>(j) * nx + i] = static_cast<int>(l3s.size());
+                l3s.push_back(l3);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  const int n_l1 = static_cast<int>(basins.size());
+  const int n_l2 = static_cast<int>(l2s.size());
+  const int n_l3 = static_cast<int>(l3s.size());
+  basins.insert(basins.end(), l2s.begin(), l2s.end());
+  basins.insert(basins.end(), l3s.begin(), l3s.end());
+
+  // ---- plan area
+  GeosContext ctx;
+  std::vector<double> xs, ys;
+  block_ring(grid, 0, 0, nx, ny, xs, ys);
+  GeomPtr boundary = geos_polygon(ctx, xs, ys);
+  const double plan_area = geos_area(ctx, boundary.get());
+  std::array<double, 4> extent{
+      *std::min_element(xs.begin(), xs.end()), *std::min_element(ys.begin(), ys.end()),
+      *std::max_element(xs.begin(), xs.end()), *std::max_element(ys.begin(), ys.end())};
+  const std::int64_t boundary_vertices = static_cast<std::int64_t>(xs.size());
+  std::unique_ptr<OGRPolygon> boundary_ogr = ogr_polygon(xs, ys);
+
+  // ---- townships: a coarser straight-edged jittered grid, independent of the units
+  const int tx = std::max(2, static_cast<int>(std::lround(std::sqrt(target_towns * W / H))));
+  const int ty = std::max(2, static_cast<int>(std::lround(target_towns / static_cast<double>(tx))));
+  std::vector<Township> towns;
+  {
+    const double margin = cell;
+    const double sx = W / tx, sy = H / ty;
+    std::vector<double> tnx(static_cast<std::size_t>(tx + 1) * (ty + 1)), tny(tnx.size());
+    for (int b = 0; b <= ty; ++b) {
+      for (int a = 0; a <= tx; ++a) {
+        Rng rng(seed, kStreamTownNode, static_cast<std::uint64_t>(a),
+                static_cast<std::uint64_t>(b));
+        double x = a == 0 ? grid.x0 - margin : a == tx ? grid.x0 + W + margin : grid.x0 + a * sx;
+        double y = b == 0 ? grid.y0 - margin : b == ty ? grid.y0 + H + margin : grid.y0 + b * sy;
+        const double jx = rng.uniform(-kTownJitter, kTownJitter) * sx;
+        const double jy = rng.uniform(-kTownJitter, kTownJitter) * sy;
+        if (a > 0 && a < tx) x += jx;
+        if (b > 0 && b < ty) y += jy;
+        tnx[static_cast<std::size_t>(b) * (tx + 1) + a] = x;
+        tny[static_cast<std::size_t>(b) * (tx + 1) + a] = y;
+      }
+    }
+    // Serpentine order over columns, so that consecutive townships (one county) are adjacent.
+    std::vector<std::pair<int, int>> order;
+    for (int a = 0; a < tx; ++a)
+      for (int bb = 0; bb < ty; ++bb) order.emplace_back(a, a % 2 == 0 ? bb : ty - 1 - bb);
+    PreparedPtr prepared(GEOSPrepare_r(ctx.h, boundary.get()), PreparedDeleter{ctx.h});
+    for (const auto& [a, b] : order) {
+      Township t;
+      const int corners[5][2] = {{a, b}, {a + 1, b}, {a + 1, b + 1}, {a, b + 1}, {a, b}};
+      for (const auto& c : corners) {
+        t.qx.push_back(tnx[static_cast<std::size_t>(c[1]) * (tx + 1) + c[0]]);
+        t.qy.push_back(tny[static_cast<std::size_t>(c[1]) * (tx + 1) + c[0]]);
+      }
+      t.minx = *std::min_element(t.qx.begin(), t.qx.end());
+      t.maxx = *std::max_element(t.qx.begin(), t.qx.end());
+      t.miny = *std::min_element(t.qy.begin(), t.qy.end());
+      t.maxy = *std::max_element(t.qy.begin(), t.qy.end());
+      GeomPtr quad = geos_polygon(ctx, t.qx, t.qy);
+      GeomPtr clipped;
+      if (GEOSPreparedContainsProperly_r(ctx.h, prepared.get(), quad.get()) == 1) {
+        clipped = std::move(quad);
+      } else {
+        clipped =
+            checked(ctx, GEOSIntersection_r(ctx.h, quad.get(), boundary.get()), "intersection");
+        if (GEOSisEmpty_r(ctx.h, clipped.get()) == 1 || geos_area(ctx, clipped.get()) <= 0)
+          continue;
+      }
+      t.vertices = geos_vertices(ctx, clipped.get());
+      t.geometry.reset(
+          OGRGeometryFactory::forceToMultiPolygon(to_ogr(ctx, clipped.get()).release()));
+      towns.push_back(std::move(t));
+    }
+    const int n_towns = static_cast<int>(towns.size());
+    const int n_counties = std::min({n_towns, 6, std::max(3, 2 + n_towns / 50)});
+    for (int c = 0; c < n_counties; ++c) {
+      const int begin = n_towns * c / n_counties, end = n_towns * (c + 1) / n_counties;
+      for (int i = begin; i < end; ++i) {
+        towns[i].county = kCounties[c];
+        towns[i].code = fmt::format("{}{:03d}000", kCounties[c], i - begin + 1);
+        towns[i].name = township_name(i, i - begin + 1);
+      }
+    }
+  }
+  const int n_towns = static_cast<int>(towns.size());
+  int n_counties = 0;
+  for (int i = 0; i < n_towns; ++i)
+    if (i == 0 || towns[i].county != towns[i - 1].county) ++n_counties;
+
+  // ---- managing township of each unit: the township holding most of its area. The unit lies
+  // in the plan area, so its intersection with a clipped township equals that with the quad.
+  std::vector<int> unit_town(static_cast<std::size_t>(n_units), -1);
+  parallel_for(n_units, [&](int begin, int end) {
+    GeosContext local;
+    std::vector<GeomPtr> quads;
+    std::vector<PreparedPtr> prepared;
+    for (const Township& t : towns) {
+      quads.push_back(geos_polygon(local, t.qx, t.qy));
+      prepared.emplace_back(GEOSPrepare_r(local.h, quads.back().get()), PreparedDeleter{local.h});
+    }
+    std::vector<double> ux, uy;
+    for (int u = begin; u < end; ++u) {
+      const int i = u % nx, j = u / nx;
+      block_ring(grid, i, j, i + 1, j + 1, ux, uy);
+      const double minx = *std::min_element(ux.begin(), ux.end());
+      const double maxx = *std::max_element(ux.begin(), ux.end());
+      const double miny = *std::min_element(uy.begin(), uy.end());
+      const double maxy = *std::max_element(uy.begin(), uy.end());
+      std::vector<int> candidates;
+      for (int t = 0; t < n_towns; ++t) {
+        const Township& tw = towns[t];
+        if (tw.maxx < minx || tw.minx > maxx || tw.maxy < miny || tw.miny > maxy) continue;
+        candidates.push_back(t);
+      }
+      if (candidates.size() == 1) {
+        unit_town[u] = candidates[0];
+        continue;
+      }
+      GeomPtr poly = geos_polygon(local, ux, uy);
+      double best = -1;
+      for (int t : candidates) {
+        if (GEOSPreparedContains_r(local.h, prepared[t].get(), poly.get()) == 1) {
+          unit_town[u] = t;
+          break;
+        }
+        if (GEOSPreparedIntersects_r(local.h, prepared[t].get(), poly.get()) != 1) continue;
+        GeomPtr piece =
+            checked(local, GEOSIntersection_r(local.h, quads[t].get(), poly.get()), "intersection");
+        const double area = geos_area(local, piece.get());
+        if (area > best) {
+          best = area;
+          unit_town[u] = t;
+        }
+      }
+      if (unit_town[u] < 0) throw std::runtime_error("unit outside every township");
+    }
+  });
+
+  // ---- rivers: one main river west -> east, 1..3 tributaries from north/south joining it
+  struct River {
+    std::string name, cls;
+    std::vector<double> x, y;
+  };
+  std::vector<River> rivers;
+  {
+    Rng rng(seed, kStreamRiver);
+    River main{"汉江", "main", {}, {}};
+    const int n = std::clamp(static_cast<int>(W / 150.0), 100, 4000);
+    const double p1 = rng.uniform(0, 2 * kPi), p2 = rng.uniform(0, 2 * kPi),
+                 p3 = rng.uniform(0, 2 * kPi);
+    const double yc = rng.uniform(0.4, 0.5);
+    for (int q = 0; q <= n; ++q) {
+      const double s = -0.05 + 1.1 * q / n;  // fraction of the width
+      main.x.push_back(grid.x0 + s * W);
+      main.y.push_back(grid.y0 + H * (yc + 0.08 * std::sin(2 * kPi * 1.5 * s + p1) +
+                                      0.04 * std::sin(2 * kPi * 4 * s + p2) +
+                                      0.015 * std::sin(2 * kPi * 11 * s + p3)));
+    }
+    rivers.push_back(main);
+    const char* const kTributaries[] = {"竹皮河", "漳河", "天门河"};
+    const int n_trib = 1 + rng.below(3);
+    for (int r = 0; r < n_trib; ++r) {
+      River trib{kTributaries[r], "tributary", {}, {}};
+      const double s_join = (r + 1.0) / (n_trib + 1.0) + rng.uniform(-0.05, 0.05);
+      const int qj = std::clamp(static_cast<int>(std::lround((s_join + 0.05) / 1.1 * n)), 1, n - 1);
+      const double ex = main.x[qj], ey = main.y[qj];
+      const double sx = ex + rng.uniform(-0.08, 0.08) * W;
+      const double sy = r % 2 == 0 ? grid.y0 + 1.05 * H : grid.y0 - 0.05 * H;
+      const int m = std::clamp(static_cast<int>(std::abs(ey - sy) / 150.0), 50, 4000);
+      const double amp = rng.uniform(0.015, 0.03) * W, ph = rng.uniform(0, 2 * kPi);
+      const double waves = 2 + rng.below(3);
+      for (int q = 0; q < m; ++q) {
+        const double t = static_cast<double>(q) / m;
+        trib.x.push_back(sx + (ex - sx) * t +
+                         amp * std::sin(kPi * t) * std::sin(2 * kPi * waves * t + ph));
+        trib.y.push_back(sy + (ey - sy) * t);
+      }
+      trib.x.push_back(ex);  // ends exactly on a vertex of the main river
+      trib.y.push_back(ey);
+      rivers.push_back(trib);
+    }
+  }
+
+  // ---- zones: drinking-water buffers along rivers, ecological red lines, a chemical park
+  struct Zone {
+    std::string code, kind, name;
+    std::unique_ptr<OGRGeometry> geometry;
+  };
+  std::vector<Zone> zones;
+  {
+    Rng rng(seed, kStreamZone);
+    auto buffer_zone = [&](const River& river, double from, double to, double dist,
+                           std::string code, std::string name) {
+      const std::size_t n = river.x.size();
+      const std::size_t a = static_cast<std::size_t>(from * (n - 1));
+      const std::size_t b = std::max(a + 2, static_cast<std::size_t>(to * (n - 1)));
+      std::vector<double> lx(river.x.begin() + a, river.x.begin() + b);
+      std::vector<double> ly(river.y.begin() + a, river.y.begin() + b);
+      GeomPtr line = geos_line(ctx, lx, ly);
+      GeomPtr buf = checked(ctx, GEOSBuffer_r(ctx.h, line.get(), dist, 8), "buffer");
+      zones.push_back({std::move(code), "drinking_water", std::move(name), to_ogr(ctx, buf.get())});
+    };
+    const double s = rng.uniform(0.3, 0.5);
+    buffer_zone(rivers[0], s, s + 0.06, 500.0, "DW01", "汉江荆门段饮用水水源一级保护区");
+    buffer_zone(rivers[1], 0.35, 0.45, 300.0, "DW02", rivers[1].name + "饮用水水源保护区");
+    const double dim = std::min(W, H);
+    const char* const kRedline[] = {"大洪山片", "漳河水库片"};
+    for (int z = 0; z < 2; ++z) {
+      const double cx = grid.x0 + W * (z == 0 ? rng.uniform(0.2, 0.35) : rng.uniform(0.65, 0.8));
+      const double cy = grid.y0 + H * (z == 0 ? rng.uniform(0.65, 0.8) : rng.uniform(0.2, 0.3));
+      const double r0 = dim * rng.uniform(0.05, 0.08);
+      double ph[3], am[3];
+      for (int m = 0; m < 3; ++m) {
+        ph[m] = rng.uniform(0, 2 * kPi);
+        am[m] = rng.uniform(0.05, 0.12);
+      }
+      std::vector<double> zx, zy;
+      for (int q = 0; q < 96; ++q) {
+        const double th = 2 * kPi * q / 96;
+        double r = 1;
+        for (int m = 0; m < 3; ++m) r += am[m] * std::sin((m + 2) * th + ph[m]);
+        zx.push_back(cx + r0 * r * std::cos(th));
+        zy.push_back(cy + r0 * r * std::sin(th));
+      }
+      zx.push_back(zx.front());
+      zy.push_back(zy.front());
+      zones.push_back({fmt::format("ER{:02d}", z + 1), "eco_redline",
+                       fmt::format("生态保护红线{:02d}（{}）", z + 1, kRedline[z]),
+                       ogr_polygon(zx, zy)});
+    }
+    {  // chemical park: a rotated rectangle about 1.5 km from the main river
+      const River& main = rivers[0];
+      const std::size_t q = static_cast<std::size_t>(rng.uniform(0.55, 0.7) * (main.x.size() - 1));
+      const double cx = main.x[q], cy = main.y[q] - 1500.0;
+      const double hw = std::min(1200.0, dim * 0.04), hh = std::min(700.0, dim * 0.025);
+      const double rot = rng.uniform(-0.4, 0.4), c = std::cos(rot), sn = std::sin(rot);
+      const double corners[5][2] = {{-hw, -hh}, {hw, -hh}, {hw, hh}, {-hw, hh}, {-hw, -hh}};
+      std::vector<double> zx, zy;
+      for (const auto& p : corners) {
+        zx.push_back(cx + c * p[0] - sn * p[1]);
+        zy.push_back(cy + sn * p[0] + c * p[1]);
+      }
+      zones.push_back({"CP01", "chemical_park", "荆门化工循环产业园", ogr_polygon(zx, zy)});
+    }
+  }
+
+  // ---- write the layers
+  Output out(out_dir, gpkg);
+  std::int64_t unit_vertices = 0, basin_vertices = 0, town_vertices = 0;
+  {
+    OGRLayer* layer = out.create_layer("boundary", wkbPolygon, {{"NAME", OFTString, 80}});
+    out.begin();
+    OGRFeature f(layer->GetLayerDefn());
+    f.SetField("NAME", "荆门市（合成规划范围）");
+    f.SetGeometryDirectly(boundary_ogr.release());
+    write_feature(layer, f);
+    out.commit();
+  }
+  {
+    OGRLayer* layer = out.create_layer("basins", wkbPolygon,
+                                       {{"BSN_CODE", OFTString, 16},
+                                        {"BSN_NAME", OFTString, 80},
+                                        {"LEVEL", OFTInteger, 4},
+                                        {"PARENT", OFTString, 16}});
+    const int i_code = 0, i_name = 1, i_level = 2, i_parent = 3;
+    out.begin();
+    OGRFeature f(layer->GetLayerDefn());
+    for (const Basin& b : basins) {
+      f.SetField(i_code, b.code.c_str());
+      f.SetField(i_name, b.name.c_str());
+      f.SetField(i_level, b.level);
+      if (b.parent.empty())
+        f.SetFieldNull(i_parent);
+      else
+        f.SetField(i_parent, b.parent.c_str());
+      block_ring(grid, b.i0, b.j0, b.i1, b.j1, xs, ys);
+      basin_vertices += static_cast<std::int64_t>(xs.size());
+      f.SetGeometryDirectly(ogr_polygon(xs, ys).release());
+      write_feature(layer, f);
+    }
+    out.commit();
+  }
+  {
+    OGRLayer* layer = out.create_layer("units", wkbPolygon,
+                                       {{"UNIT_CODE", OFTString, 16},
+                                        {"UNIT_NAME", OFTString, 80},
+                                        {"L3_CODE", OFTString, 16},
+                                        {"TOWN_CODE", OFTString, 16}});
+    out.begin();
+    OGRFeature f(layer->GetLayerDefn());
+    for (int u = 0; u < n_units; ++u) {
+      const int i = u % nx, j = u / nx;
+      f.SetField(0, fmt::format("U{:06d}", u + 1).c_str());
+      f.SetField(1, fmt::format("第{}号管控单元", u + 1).c_str());
+      f.SetField(2, l3s[unit_l3[u]].code.c_str());
+      f.SetField(3, towns[unit_town[u]].code.c_str());
+      block_ring(grid, i, j, i + 1, j + 1, xs, ys);
+      unit_vertices += static_cast<std::int64_t>(xs.size());
+      f.SetGeometryDirectly(ogr_polygon(xs, ys).release());
+      write_feature(layer, f);
+    }
+    out.commit();
+  }
+  {
+    OGRLayer* layer = out.create_layer(
+        "townships", gpkg ? wkbMultiPolygon : wkbPolygon,
+        {{"TOWN_CODE", OFTString, 16}, {"TOWN_NAME", OFTString, 80}, {"CNTY_CODE", OFTString, 8}});
+    out.begin();
+    OGRFeature f(layer->GetLayerDefn());
+    for (Township& t : towns) {
+      f.SetField(0, t.code.c_str());
+      f.SetField(1, t.name.c_str());
+      f.SetField(2, t.county.c_str());
+      town_vertices += t.vertices;
+      f.SetGeometryDirectly(t.geometry.release());
+      write_feature(layer, f);
+    }
+    out.commit();
+  }
+  {
+    OGRLayer* layer = out.create_layer("rivers", wkbLineString,
+                                       {{"NAME", OFTString, 80}, {"CLASS", OFTString, 16}});
+    out.begin();
+    OGRFeature f(layer->GetLayerDefn());
+    for (const River& r : rivers) {
+      f.SetField(0, r.name.c_str());
+      f.SetField(1, r.cls.c_str());
+      auto line = std::make_unique<OGRLineString>();
+      line->setPoints(static_cast<int>(r.x.size()), r.x.data(), r.y.data());
+      f.SetGeometryDirectly(line.release());
+      write_feature(layer, f);
+    }
+    out.commit();
+  }
+  {
+    OGRLayer* layer = out.create_layer(
+        "zones", wkbPolygon,
+        {{"ZONE_CODE", OFTString, 16}, {"KIND", OFTString, 16}, {"NAME", OFTString, 80}});
+    out.begin();
+    OGRFeature f(layer->GetLayerDefn());
+    for (Zone& z : zones) {
+      f.SetField(0, z.code.c_str());
+      f.SetField(1, z.kind.c_str());
+      f.SetField(2, z.name.c_str());
+      f.SetGeometryDirectly(z.geometry.release());
+      write_feature(layer, f);
+    }
+    out.commit();
+  }
+  const int n_sites = std::max(0, options.sites);
+  if (n_sites > 0) {
+    static const char* const kIndustries[] = {"C2614", "C2631", "C3011", "A0111", "D4411",
+                                              "I6510", "C2511", "C2710", "C3120", "C1511"};
+    static const char* const kActions[] = {"new", "expand", "rebuild", "relocate"};
+    OGRLayer* layer = out.create_layer("sites", wkbPoint,
+                                       {{"id", OFTString, 16},
+                                        {"industry", OFTString, 8},
+                                        {"action", OFTString, 10},
+                                        {"water_m3_d", OFTReal, 0}},
+                                       /*spatial_index=*/false);
+    const double mx = 0.05 * (extent[2] - extent[0]), my = 0.05 * (extent[3] - extent[1]);
+    Rng rng(seed, kStreamSites);
+    OGRFeature f(layer->GetLayerDefn());
+    out.begin();
+    for (int s = 0; s < n_sites; ++s) {
+      if (s > 0 && s % 100000 == 0) {
+        out.commit();
+        out.begin();
+      }
+      const double x = rng.uniform(extent[0] - mx, extent[2] + mx);
+      const double y = rng.uniform(extent[1] - my, extent[3] + my);
+      f.SetField(0, fmt::format("S{:07d}", s + 1).c_str());
+      f.SetField(1, kIndustries[rng.below(static_cast<int>(std::size(kIndustries)))]);
+      f.SetField(2, kActions[rng.below(static_cast<int>(std::size(kActions)))]);
+      f.SetField(3, std::round(std::exp(rng.uniform(0.0, 9.0)) * 10.0) / 10.0);
+      f.SetGeometryDirectly(new OGRPoint(x, y));
+      write_feature(layer, f);
+    }
+    out.commit();
+  }
+  out.close();
+
+  // ---- manifest and summary
+  GeneratedPlan result;
+  result.manifest_path = (fs::path(out_dir) / "plan.yaml").string();
+  result.units = n_units;
+  result.l3 = n_l3;
+  result.l2 = n_l2;
+  result.l1 = n_l1;
+  result.townships = n_towns;
+  result.sites = n_sites;
+  result.plan_area_m2 = plan_area;
+  result.vertices = unit_vertices;
+  result.counties = n_counties;
+  result.rivers = static_cast<int>(rivers.size());
+  result.zones = static_cast<int>(zones.size());
+  result.nx = nx;
+  result.ny = ny;
+  result.cell_m = cell;
+  result.extent = extent;
+  if (n_sites > 0) {
+    result.sites_source = out.source("sites");
+    result.sites_layer = "sites";
+  }
+
+  auto entry = [&](const std::string& layer) {
+    return gpkg ? fmt::format("source: {}, layer: {}", out.source(layer), layer)
+                : fmt::format("source: {}", out.source(layer));
+  };
+  {
+    std::string yaml;
+    yaml += fmt::format(
+        "# Synthetic plan written by basinkit-generate-plan (seed {}, {} units, {} vertices per "
+        "edge).\n",
+        seed, n_units, k);
+    yaml += fmt::format("name: 荆门市流域综合治理和统筹发展规划（合成数据 seed {}）\n", seed);
+    yaml += "crs: EPSG:4547\n";
+    yaml += "tolerance_m: 0.5\n";
+    yaml += "layers:\n";
+    yaml += fmt::format("  boundary:  {{ {} }}\n", entry("boundary"));
+    yaml += fmt::format(
+        "  basins:    {{ {},\n               fields: {{ code: BSN_CODE, name: BSN_NAME, level: "
+        "LEVEL, parent: PARENT }} }}\n",
+        entry("basins"));
+    yaml += fmt::format(
+        "  units:     {{ {},\n               fields: {{ code: UNIT_CODE, name: UNIT_NAME, basin: "
+        "L3_CODE, township: TOWN_CODE }} }}\n",
+        entry("units"));
+    yaml += fmt::format(
+        "  townships: {{ {},\n               fields: {{ code: TOWN_CODE, name: TOWN_NAME, "
+        "county: CNTY_CODE }} }}\n",
+        entry("townships"));
+    yaml += fmt::format("  rivers:    {{ {}, fields: {{ name: NAME, class: CLASS }} }}\n",
+                        entry("rivers"));
+    yaml += fmt::format(
+        "  zones:     {{ {}, fields: {{ code: ZONE_CODE, kind: KIND, name: NAME }} }}\n",
+        entry("zones"));
+    if (n_sites > 0)
+      yaml +=
+          fmt::format("# sites (not a plan layer): {{ {} }}, {} points\n", entry("sites"), n_sites);
+    std::ofstream file(result.manifest_path, std::ios::binary | std::ios::trunc);
+    file << yaml;
+    if (!file) throw std::runtime_error("cannot write " + result.manifest_path);
+  }
+  {
+    std::string json = "{\n";
+    json += "  \"generator\": \"basinkit-generate-plan\",\n";
+    json += fmt::format("  \"seed\": {},\n", seed);
+    json += fmt::format("  \"format\": \"{}\",\n", gpkg ? "GPKG" : "ESRI Shapefile");
+    json += "  \"manifest\": \"plan.yaml\",\n";
+    json += "  \"crs\": \"EPSG:4547\",\n";
+    json += fmt::format(
+        "  \"options\": {{\"units\": {}, \"vertices_per_edge\": {}, "
+        "\"townships\": {}, \"sites\": {}}},\n",
+        options.units, options.vertices_per_edge, options.townships, options.sites);
+    json += fmt::format("  \"grid\": {{\"nx\": {}, \"ny\": {}, \"cell_m\": {}}},\n", nx, ny, cell);
+    json += fmt::format(
+        "  \"counts\": {{\"units\": {}, \"basins_l1\": {}, \"basins_l2\": {}, \"basins_l3\": "
+        "{}, \"townships\": {}, \"counties\": {}, \"rivers\": {}, \"zones\": {}, \"sites\": "
+        "{}}},\n",
+        n_units, n_l1, n_l2, n_l3, n_towns, n_counties, rivers.size(), zones.size(), n_sites);
+    json += fmt::format("  \"plan_area_m2\": {},\n", plan_area);
+    json += fmt::format("  \"extent\": [{}, {}, {}, {}],\n", extent[0], extent[1], extent[2],
+                        extent[3]);
+    json += fmt::format(
+        "  \"vertices\": {{\"units\": {}, \"basins\": {}, \"townships\": {}, \"boundary\": "
+        "{}}},\n",
+        unit_vertices, basin_vertices, town_vertices, boundary_vertices);
+    if (n_sites > 0)
+      json +=
+          fmt::format("  \"sites\": {{\"source\": \"{}\", \"layer\": \"sites\", \"count\": {}}},\n",
+                      json_escape(out.source("sites")), n_sites);
+    json += "  \"counties\": [";
+    for (int c = 0, written = 0; c < n_towns; ++c) {
+      if (c > 0 && towns[c].county == towns[c - 1].county) continue;
+      json += fmt::format("{}\"{}\"", written++ ? ", " : "", towns[c].county);
+    }
+    json += "]\n}\n";
+    const std::string path = (fs::path(out_dir) / "generated.json").string();
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << json;
+    if (!file) throw std::runtime_error("cannot write " + path);
+  }
+  return result;
+}
+
+}  // namespace basinkit::bench
