@@ -35,7 +35,13 @@ if [ "$mode" = demo ]; then
   "$bk" info "$plan"
   # 钟祥市 (Zhongxiang), given in WGS-84 and as the same place read off AMap (GCJ-02).
   "$bk" locate "$plan" --at 112.5880,31.1680
-  "$bk" locate "$plan" --at 112.5935,31.1659 --srs GCJ02
+  "$bk" locate "$plan" --at 112.593566,31.165635 --srs GCJ02
+  # The validation report: JSON for programs, GeoPackage for QGIS, CSV for Excel.
+  "$bk" validate "$plan" -o out/validation.json
+  "$bk" validate "$plan" -o out/validation.gpkg --quiet >/dev/null
+  "$bk" validate "$plan" -o out/validation.csv --quiet >/dev/null
+  { set +x; } 2>/dev/null
+  echo "reports written to out/"
   exit 0
 fi
 
