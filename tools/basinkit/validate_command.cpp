@@ -22,9 +22,9 @@ struct ValidateCliOptions : PlanOptions {
 };
 
 void print_summary(const Plan& plan, const ValidationResult& r, const FindingSummary& s) {
-  fmt::print("{}: {} errors, {} warnings{}\n", plan.manifest.name.empty() ? plan.manifest.path
-                                                                          : plan.manifest.name,
-             s.errors, s.warnings, s.waived ? fmt::format(", {} waived", s.waived) : "");
+  fmt::print("{}: {} errors, {} warnings{}\n",
+             plan.manifest.name.empty() ? plan.manifest.path : plan.manifest.name, s.errors,
+             s.warnings, s.waived ? fmt::format(", {} waived", s.waived) : "");
   for (const auto& [type, n] : s.by_type) fmt::print("  {:<22}{:>6}\n", type, n);
   for (const auto& skipped : r.skipped) fmt::print("  skipped: {}\n", skipped);
   constexpr size_t kShown = 20;
@@ -39,7 +39,8 @@ void print_summary(const Plan& plan, const ValidationResult& r, const FindingSum
   }
   if (!s.by_county.empty()) {
     fmt::print("by county:");
-    for (const auto& [code, t] : s.by_county) fmt::print("  {} {}E/{}W", code, t.errors, t.warnings);
+    for (const auto& [code, t] : s.by_county)
+      fmt::print("  {} {}E/{}W", code, t.errors, t.warnings);
     fmt::print("\n");
   }
 }
@@ -58,12 +59,14 @@ void register_validate(CLI::App& app, Action& action) {
   cmd->add_option("--fail-on", options->fail_on,
                   "exit 1 when a finding at or above this severity is not waived")
       ->check(CLI::IsMember({"error", "warning", "never"}));
-  cmd->add_option("--waivers", options->waivers, "YAML list of accepted findings {type, codes, reason}")
+  cmd->add_option("--waivers", options->waivers,
+                  "YAML list of accepted findings {type, codes, reason}")
       ->check(CLI::ExistingFile);
   cmd->add_option("--threads", options->threads, "worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([&action, options] {
     action = [options] {
+      if (!options->output.empty()) check_report_path(options->output);
       const std::vector<Waiver> waivers =
           options->waivers.empty() ? std::vector<Waiver>{} : read_waivers(options->waivers);
       const Plan plan = load(*options);

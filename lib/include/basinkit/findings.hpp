@@ -63,7 +63,7 @@ struct Finding {
   std::optional<double> area_m2;   ///< planar, working CRS, where an area is involved
   /// [easting, northing] in the working CRS, inside the problem area.
   std::optional<std::array<double, 2>> location;
-  std::string message;  ///< one sentence, Chinese names included
+  std::string message;                 ///< one sentence, Chinese names included
   std::vector<std::string> townships;  ///< townships responsible (codes)
   std::vector<std::string> counties;   ///< their counties (codes)
   Geometry geometry;                   ///< the problem geometry; may be null

@@ -47,6 +47,10 @@ struct FindingReport {
   std::string working_crs;  ///< for GeoPackage layers and GeoJSON reprojection
 };
 
+/// Throws InputError when `path` has no supported report extension; lets a command
+/// refuse a bad -o before doing any work.
+void check_report_path(const std::string& path);
+
 /// Writes the report to `path`, format by extension (.json .csv .geojson .gpkg, any case);
 /// an existing file is replaced. Throws InputError (naming `path`) for an unknown
 /// extension, an unwritable path, or a GeoJSON report of geometries with no working CRS.

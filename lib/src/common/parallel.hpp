@@ -23,7 +23,8 @@ inline int worker_count(int requested) {
 /// a time, so uneven items balance. The first exception thrown is rethrown here.
 template <typename Fn>
 void parallel_for(size_t n, int threads, Fn&& fn) {
-  const int workers = static_cast<int>(std::min<size_t>(n, static_cast<size_t>(worker_count(threads))));
+  const int workers =
+      static_cast<int>(std::min<size_t>(n, static_cast<size_t>(worker_count(threads))));
   if (workers <= 1) {
     for (size_t i = 0; i < n; ++i) fn(i, 0);
     return;

@@ -24,12 +24,12 @@ using geos::GeometryPtr;
 
 /// A parent (a basin, or the plan area for level 1) and the features that name it.
 struct Family {
-  int level = 0;                 ///< of the children
-  std::string parent_code;       ///< "" for the plan area
+  int level = 0;            ///< of the children
+  std::string parent_code;  ///< "" for the plan area
   std::string parent_name;
   std::string parent_layer;
   const GEOSGeometry* parent = nullptr;  ///< union when the code is duplicated
-  std::vector<size_t> children;  ///< indexes into view.level(level)
+  std::vector<size_t> children;          ///< indexes into view.level(level)
 };
 
 std::string named(const std::string& code, const std::string& name) {
@@ -168,9 +168,9 @@ class CoverageCheck {
     GeometryPtr gaps = difference(fam.parent, covered.get());
     if (gaps && allowed_gaps_) gaps = difference(gaps.get(), allowed_gaps_.get());
     const std::string child_label = level_label(view_, fam.level);
-    const std::string parent_label =
-        fam.level == 1 ? "规划范围" : level_label(view_, fam.level - 1) + " " +
-                                          named(fam.parent_code, fam.parent_name);
+    const std::string parent_label = fam.level == 1 ? "规划范围"
+                                                    : level_label(view_, fam.level - 1) + " " +
+                                                          named(fam.parent_code, fam.parent_name);
     for (GeometryPtr& piece : geos::split_pieces(gaps.get())) {
       const double area = geos::area_of(piece.get());
       if (area < min_area_) continue;
@@ -201,10 +201,11 @@ class CoverageCheck {
         const bool thin = geos::is_thin(piece.get(), tolerance_);
         Finding f = make_finding(thin ? FindingType::sliver : FindingType::outside_parent,
                                  child.layer, codes);
-        f.message = fmt::format("{} {} 有{} {:.1f} 平方米超出{}", child_label,
-                                named(child.feature->code, child.feature->name),
-                                thin ? "细碎（宽度小于 " + fmt::format("{}", tolerance_) + " 米）的" : "",
-                                area, parent_label);
+        f.message =
+            fmt::format("{} {} 有{} {:.1f} 平方米超出{}", child_label,
+                        named(child.feature->code, child.feature->name),
+                        thin ? "细碎（宽度小于 " + fmt::format("{}", tolerance_) + " 米）的" : "",
+                        area, parent_label);
         place(f, std::move(piece), area);
         found.push_back(std::move(f));
       }
@@ -261,11 +262,12 @@ class CoverageCheck {
       const Member& a = members[pairs[i].first];
       const Member& b = members[pairs[i].second];
       if (GEOSIntersects_r(h, a.geometry, b.geometry) != 1) return;
-      GeometryPtr shared = geos::polygonal_part(
-          GeometryPtr(GEOSIntersection_r(h, a.geometry, b.geometry)).get());
+      GeometryPtr shared =
+          geos::polygonal_part(GeometryPtr(GEOSIntersection_r(h, a.geometry, b.geometry)).get());
       if (!shared) return;
       std::vector<const GEOSGeometry*> below;
-      for (size_t l : lower_index.query(geos::envelope(shared.get()))) below.push_back(lower_[l].get());
+      for (size_t l : lower_index.query(geos::envelope(shared.get())))
+        below.push_back(lower_[l].get());
       if (!below.empty()) shared = difference(shared.get(), union_of(below).get());
       std::vector<Finding> found;
       std::vector<GeometryPtr> kept;
@@ -275,11 +277,10 @@ class CoverageCheck {
         const bool thin = geos::is_thin(piece.get(), tolerance_);
         Finding f = make_finding(thin ? FindingType::sliver : FindingType::overlap, a.layer,
                                  {a.feature->code, b.feature->code});
-        f.message = fmt::format("{} {} 与 {} {}重叠 {:.1f} 平方米", label,
-                                named(a.feature->code, a.feature->name),
-                                named(b.feature->code, b.feature->name),
-                                thin ? "细碎（宽度小于 " + fmt::format("{}", tolerance_) + " 米）" : "",
-                                area);
+        f.message = fmt::format(
+            "{} {} 与 {} {}重叠 {:.1f} 平方米", label, named(a.feature->code, a.feature->name),
+            named(b.feature->code, b.feature->name),
+            thin ? "细碎（宽度小于 " + fmt::format("{}", tolerance_) + " 米）" : "", area);
         kept.emplace_back(GEOSGeom_clone_r(h, piece.get()));
         place(f, std::move(piece), area);
         found.push_back(std::move(f));

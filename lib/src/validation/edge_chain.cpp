@@ -57,7 +57,8 @@ std::vector<int> EdgeChain::unmatched_owners() {
   for (size_t i = 0; i < segments_.size();) {
     size_t j = i;
     int net = 0;
-    while (j < segments_.size() && key(segments_[j]) == key(segments_[i])) net += segments_[j++].sign;
+    while (j < segments_.size() && key(segments_[j]) == key(segments_[i]))
+      net += segments_[j++].sign;
     if (net != 0)
       for (size_t k = i; k < j; ++k) owners.push_back(segments_[k].owner);
     i = j;

@@ -34,7 +34,8 @@ void duplicates(const std::string& layer, const std::string& label,
     f.count = static_cast<std::int64_t>(same.size());
     std::string fids;
     for (const PlanFeature* s : same) fids += (fids.empty() ? "" : ", ") + std::to_string(s->fid);
-    f.message = fmt::format("{}编码 {} 被 {} 个要素重复使用（FID {}）", label, code, same.size(), fids);
+    f.message =
+        fmt::format("{}编码 {} 被 {} 个要素重复使用（FID {}）", label, code, same.size(), fids);
     out.push_back(std::move(f));
   }
 }
@@ -86,10 +87,10 @@ void check_hierarchy(const PlanView& view, std::vector<Finding>& out) {
                                         [&](const Member* p) { return p->level == level - 1; });
       if (!level_ok) {
         Finding f = make_finding(FindingType::level_mismatch, m.layer, {child.code, m.parent});
-        f.message = fmt::format("{} {} 的{} {} 是{}，不是{}", level_label(view, level),
-                                named(child), what, named(*parents.front()->feature),
-                                level_label(view, parents.front()->level),
-                                level_label(view, level - 1));
+        f.message =
+            fmt::format("{} {} 的{} {} 是{}，不是{}", level_label(view, level), named(child), what,
+                        named(*parents.front()->feature), level_label(view, parents.front()->level),
+                        level_label(view, level - 1));
         out.push_back(std::move(f));
         continue;
       }
@@ -106,9 +107,9 @@ void check_hierarchy(const PlanView& view, std::vector<Finding>& out) {
   for (const Member& m : view.level(1)) {
     if (m.parent.empty()) continue;
     const auto parents = view.basins_with_code(m.parent);
-    Finding f = make_finding(parents.empty() ? FindingType::missing_parent
-                                             : FindingType::level_mismatch,
-                             m.layer, {m.feature->code});
+    Finding f =
+        make_finding(parents.empty() ? FindingType::missing_parent : FindingType::level_mismatch,
+                     m.layer, {m.feature->code});
     if (!parents.empty()) f.codes.push_back(m.parent);
     f.message = fmt::format("一级流域 {} 不应有上级流域，却写了 {}", named(*m.feature), m.parent);
     out.push_back(std::move(f));

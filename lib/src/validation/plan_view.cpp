@@ -34,8 +34,8 @@ PlanView::PlanView(const Plan& plan, std::vector<Finding>& findings) : plan_(pla
   if (!parts.empty()) {
     geos::GeometryPtr collection(GEOSGeom_createCollection_r(
         h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size())));
-    plan_area_ = geos::polygonal_part(
-        geos::GeometryPtr(GEOSUnaryUnion_r(h, collection.get())).get());
+    plan_area_ =
+        geos::polygonal_part(geos::GeometryPtr(GEOSUnaryUnion_r(h, collection.get())).get());
   }
 }
 
@@ -50,9 +50,9 @@ const GEOSGeometry* PlanView::take(const PlanFeature& f, const std::string& laye
   const std::string who = f.code.empty() ? fmt::format("要素 FID {}", f.fid) : f.code;
   if (f.geometry_issue) {
     finding.detail = f.geometry_issue.kind + ": " + f.geometry_issue.detail;
-    finding.message = fmt::format("图层 {} 的 {}{} 几何有误：{}", layer, who,
-                                  f.name.empty() ? "" : "（" + f.name + "）",
-                                  f.geometry_issue.detail);
+    finding.message =
+        fmt::format("图层 {} 的 {}{} 几何有误：{}", layer, who,
+                    f.name.empty() ? "" : "（" + f.name + "）", f.geometry_issue.detail);
   }
   const GEOSGeometry* g = f.geometry.get();
   std::string reason;
@@ -61,10 +61,10 @@ const GEOSGeometry* PlanView::take(const PlanFeature& f, const std::string& laye
   if (fixed) {
     finding.location = where;
     finding.detail = finding.detail ? *finding.detail + "; " + reason : reason;
-    finding.message = fmt::format("图层 {} 的 {}{} 几何无效（GEOS：{}，位于 {:.2f} {:.2f}），"
-                                  "已按 MakeValid 修复后继续检查",
-                                  layer, who, f.name.empty() ? "" : "（" + f.name + "）", reason,
-                                  where[0], where[1]);
+    finding.message = fmt::format(
+        "图层 {} 的 {}{} 几何无效（GEOS：{}，位于 {:.2f} {:.2f}），"
+        "已按 MakeValid 修复后继续检查",
+        layer, who, f.name.empty() ? "" : "（" + f.name + "）", reason, where[0], where[1]);
     finding.geometry = Geometry(GEOSGeom_clone_r(geos::context(), g));
     g = fixed.get();
     repairs_[&f] = std::move(fixed);

@@ -87,11 +87,10 @@ ValidationResult validate(const Plan& plan, const ValidateOptions& options) {
       {CheckGroup::jurisdiction, has_units || has_townships}};
   for (CheckGroup g : options.only)
     if (!runnable[g])
-      throw InputError(fmt::format("--only {}: the plan has none of the layers it checks ({})",
-                                   group_name(g),
-                                   g == CheckGroup::jurisdiction ? "units, townships"
-                                                                 : "basins, units"),
-                       Where(plan.manifest.path));
+      throw InputError(
+          fmt::format("--only {}: the plan has none of the layers it checks ({})", group_name(g),
+                      g == CheckGroup::jurisdiction ? "units, townships" : "basins, units"),
+          Where(plan.manifest.path));
 
   ValidationResult result;
   validation::PlanView view(plan, result.findings);
