@@ -51,8 +51,8 @@ ValidationResult run(const PlanBuilder& b, std::set<CheckGroup> only = {}) {
 }
 
 bool inside(const Finding& f, double x0, double y0, double x1, double y1) {
-  return f.location && (*f.location)[0] > x0 && (*f.location)[0] < x1 &&
-         (*f.location)[1] > y0 && (*f.location)[1] < y1;
+  return f.location && (*f.location)[0] > x0 && (*f.location)[0] < x1 && (*f.location)[1] > y0 &&
+         (*f.location)[1] < y1;
 }
 
 }  // namespace
@@ -106,7 +106,7 @@ TEST_CASE("A gap along the plan outline is a gap of the plan area with no codes"
 TEST_CASE("A thin gap is a sliver naming its neighbours; a tiny one is nothing", "[validation]") {
   PlanBuilder p;
   p.boundary(box(0, 0, 200, 100))
-      .basin("A", 1, "", box(0, 0, 99.8, 100))   // 0.2 m wide gap, 20 m²: a sliver
+      .basin("A", 1, "", box(0, 0, 99.8, 100))  // 0.2 m wide gap, 20 m²: a sliver
       .basin("B", 1, "", box(100, 0, 200, 100))
       .basin("C", 1, "", box(200, 0, 300, 100));  // outside the plan: outside_parent
   const auto r = run(p, {CheckGroup::coverage});
@@ -255,7 +255,7 @@ TEST_CASE("An invalid geometry is reported, repaired, and checked further", "[va
   CHECK(*gaps[1]->area_m2 == Approx(1250));
 }
 
-TEST_CASE("--only for a group whose layers are absent is bad input", "[validation]") {
+TEST_CASE("Asking --only for a group whose layers are absent is bad input", "[validation]") {
   PlanBuilder p;
   p.township("T1", "C1", box(0, 0, 10, 10));
   TempDir dir;
