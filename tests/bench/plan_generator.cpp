@@ -88,6 +88,7 @@ enum Stream : std::uint64_t {
   kStreamZone,
   kStreamSites,
   kStreamLayout,
+  kStreamInject,
 };
 
 // ---------------------------------------------------------------- GEOS helpers
@@ -412,7 +413,118 @@ struct Township {
   double minx = 0, miny = 0, maxx = 0, maxy = 0;
   std::unique_ptr<OGRGeometry> geometry;  // quad clipped to the plan area (MultiPolygon)
   std::int64_t vertices = 0;
+  int a = -1, b = -1;  // column and row in the township grid; -1 for injected enclaves
 };
+
+// ---------------------------------------------------------------- defect injection
+
+// A closed CCW 16-gon of radius r around (cx, cy).
+std::unique_ptr<OGRLinearRing> round_ring(double cx, double cy, double r) {
+  auto ring = std::make_unique<OGRLinearRing>();
+  for (int q = 0; q <= 16; ++q) {
+    const double th = 2 * kPi * (q % 16) / 16;
+    ring->addPoint(cx + r * std::cos(th), cy + r * std::sin(th));
+  }
+  return ring;
+}
+
+// Injects the jurisdiction defects of `options` into `towns` (holes, parts, new
+// townships) and `unit_code` (township codes written for units). Hosts are townships not
+// on the township grid's outline, whose geometry is their unclipped quad; each hole is a
+// 16-gon around the quad's centre, well inside it.
+InjectedDefects inject_defects(const GeneratorOptions& options, std::uint64_t seed, int tx, int ty,
+                               double cell, const Grid& grid, std::vector<Township>& towns,
+                               const std::vector<int>& unit_town,
+                               std::vector<std::string>& unit_code) {
+  InjectedDefects record;
+  const int n_towns = static_cast<int>(towns.size());
+  std::vector<int> interior;
+  for (int t = 0; t < n_towns; ++t)
+    if (towns[t].a > 0 && towns[t].a < tx - 1 && towns[t].b > 0 && towns[t].b < ty - 1)
+      interior.push_back(t);
+  const int want_holes =
+      std::max(0, options.inject_exclaves) + std::max(0, options.inject_enclaves);
+  const int holes = std::min(want_holes, static_cast<int>(interior.size()));
+  auto centre_of = [](const Township& t) {
+    return std::array<double, 2>{(t.qx[0] + t.qx[1] + t.qx[2] + t.qx[3]) / 4,
+                                 (t.qy[0] + t.qy[1] + t.qy[2] + t.qy[3]) / 4};
+  };
+  const double spacing = std::min((grid.nx * grid.cell) / tx, (grid.ny * grid.cell) / ty);
+  const double radius = std::min(0.3 * cell, 0.2 * spacing);
+  for (int k = 0; k < holes; ++k) {
+    const int host = interior[static_cast<std::size_t>(k) * interior.size() / holes];
+    const auto c = centre_of(towns[host]);
+    std::unique_ptr<OGRLinearRing> ring = round_ring(c[0], c[1], radius);
+    auto part = std::make_unique<OGRPolygon>();
+    part->addRing(ring.get());
+    const double area = part->get_Area();
+    auto* host_poly = towns[host].geometry->toMultiPolygon()->getGeometryRef(0);
+    host_poly->addRingDirectly(ring.release());
+    towns[host].vertices += 17;
+    InjectedPart injected{"", towns[host].code, area, c};
+    if (k < std::max(0, options.inject_exclaves)) {
+      // Given to the township half the list away (never the host).
+      const int owner = (host + n_towns / 2) % n_towns == host ? (host + 1) % n_towns
+                                                               : (host + n_towns / 2) % n_towns;
+      towns[owner].geometry->toMultiPolygon()->addGeometryDirectly(part.release());
+      towns[owner].vertices += 17;
+      injected.township = towns[owner].code;
+      record.exclaves.push_back(injected);
+    } else {
+      const int e = static_cast<int>(record.enclaves.size()) + 1;
+      Township t;
+      t.county = towns[host].county;
+      t.code = fmt::format("{}9{:02d}000", t.county, e);
+      t.name = fmt::format("{}飞地{}号", towns[host].name, e);
+      auto multi = std::make_unique<OGRMultiPolygon>();
+      multi->addGeometryDirectly(part.release());
+      t.geometry = std::move(multi);
+      t.vertices = 17;
+      injected.township = t.code;
+      record.enclaves.push_back(injected);
+      towns.push_back(std::move(t));
+    }
+  }
+
+  // Units: spread over the plan, each used once.
+  const int n_units = grid.nx * grid.ny;
+  Rng rng(seed, kStreamInject);
+  auto pick_unit = [&]() {
+    int u = rng.below(n_units);
+    for (int tries = 0; tries < n_units && !unit_code[u].empty(); ++tries) u = (u + 1) % n_units;
+    return unit_code[u].empty() ? u : -1;
+  };
+  for (int k = 0; k < std::max(0, options.inject_wrong_managers); ++k) {
+    const int u = pick_unit();
+    if (u < 0) break;
+    const int i = u % grid.nx, j = u / grid.nx;
+    double ux = 0, uy = 0;
+    for (const auto& [di, dj] : {std::pair{0, 0}, {1, 0}, {1, 1}, {0, 1}}) {
+      ux += grid.node_x[grid.node(i + di, j + dj)] / 4;
+      uy += grid.node_y[grid.node(i + di, j + dj)] / 4;
+    }
+    int far = -1;
+    double far_d = -1;
+    for (int t = 0; t < n_towns; ++t) {
+      const auto c = centre_of(towns[t]);
+      const double d = std::hypot(c[0] - ux, c[1] - uy);
+      if (d > far_d) {
+        far_d = d;
+        far = t;
+      }
+    }
+    unit_code[u] = towns[far].code;
+    record.wrong_managers.push_back(
+        {fmt::format("U{:06d}", u + 1), towns[far].code, towns[unit_town[u]].code});
+  }
+  for (int k = 0; k < std::max(0, options.inject_unknown_townships); ++k) {
+    const int u = pick_unit();
+    if (u < 0) break;
+    unit_code[u] = fmt::format("429999{:03d}000", k + 1);
+    record.unknown_townships.push_back({fmt::format("U{:06d}", u + 1), unit_code[u]});
+  }
+  return record;
+}
 
 // ---------------------------------------------------------------- output
 
@@ -676,6 +788,8 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
     PreparedPtr prepared(GEOSPrepare_r(ctx.h, boundary.get()), PreparedDeleter{ctx.h});
     for (const auto& [a, b] : order) {
       Township t;
+      t.a = a;
+      t.b = b;
       const int corners[5][2] = {{a, b}, {a + 1, b}, {a + 1, b + 1}, {a, b + 1}, {a, b}};
       for (const auto& c : corners) {
         t.qx.push_back(tnx[static_cast<std::size_t>(c[1]) * (tx + 1) + c[0]]);
@@ -764,6 +878,13 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
       if (unit_town[u] < 0) throw std::runtime_error("unit outside every township");
     }
   });
+
+  // ---- injected jurisdiction defects (nothing changes when none is asked for)
+  std::vector<std::string> unit_code(static_cast<std::size_t>(n_units));
+  const InjectedDefects injected =
+      inject_defects(options, seed, tx, ty, cell, grid, towns, unit_town, unit_code);
+  const bool any_injected = !injected.exclaves.empty() || !injected.enclaves.empty() ||
+                            !injected.wrong_managers.empty() || !injected.unknown_townships.empty();
 
   // ---- rivers: one main river west -> east, 1..3 tributaries from north/south joining it
   struct River {
@@ -922,7 +1043,7 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
       f.SetField(0, fmt::format("U{:06d}", u + 1).c_str());
       f.SetField(1, fmt::format("第{}号管控单元", u + 1).c_str());
       f.SetField(2, l3s[unit_l3[u]].code.c_str());
-      f.SetField(3, towns[unit_town[u]].code.c_str());
+      f.SetField(3, unit_code[u].empty() ? towns[unit_town[u]].code.c_str() : unit_code[u].c_str());
       block_ring(grid, i, j, i + 1, j + 1, xs, ys);
       unit_vertices += static_cast<std::int64_t>(xs.size());
       f.SetGeometryDirectly(ogr_polygon(xs, ys).release());
@@ -1016,7 +1137,8 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
   result.l3 = n_l3;
   result.l2 = n_l2;
   result.l1 = n_l1;
-  result.townships = n_towns;
+  result.townships = static_cast<int>(towns.size());
+  result.injected = injected;
   result.sites = n_sites;
   result.plan_area_m2 = plan_area;
   result.vertices = unit_vertices;
@@ -1087,7 +1209,7 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
         "  \"counts\": {{\"units\": {}, \"basins_l1\": {}, \"basins_l2\": {}, \"basins_l3\": "
         "{}, \"townships\": {}, \"counties\": {}, \"rivers\": {}, \"zones\": {}, \"sites\": "
         "{}}},\n",
-        n_units, n_l1, n_l2, n_l3, n_towns, n_counties, rivers.size(), zones.size(), n_sites);
+        n_units, n_l1, n_l2, n_l3, towns.size(), n_counties, rivers.size(), zones.size(), n_sites);
     json += fmt::format("  \"plan_area_m2\": {},\n", plan_area);
     json += fmt::format("  \"extent\": [{}, {}, {}, {}],\n", extent[0], extent[1], extent[2],
                         extent[3]);
@@ -1099,6 +1221,31 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
       json +=
           fmt::format("  \"sites\": {{\"source\": \"{}\", \"layer\": \"sites\", \"count\": {}}},\n",
                       json_escape(out.source("sites")), n_sites);
+    if (any_injected) {
+      auto parts = [&](const std::vector<InjectedPart>& list) {
+        std::string out;
+        for (std::size_t i = 0; i < list.size(); ++i)
+          out += fmt::format(
+              "{}{{\"township\": \"{}\", \"host\": \"{}\", \"area_m2\": {}, \"centre\": [{}, {}]}}",
+              i ? ", " : "", list[i].township, list[i].host, list[i].area_m2, list[i].centre[0],
+              list[i].centre[1]);
+        return out;
+      };
+      std::string managers, unknown;
+      for (std::size_t i = 0; i < injected.wrong_managers.size(); ++i)
+        managers +=
+            fmt::format("{}{{\"unit\": \"{}\", \"township\": \"{}\", \"majority\": \"{}\"}}",
+                        i ? ", " : "", injected.wrong_managers[i].unit,
+                        injected.wrong_managers[i].township, injected.wrong_managers[i].majority);
+      for (std::size_t i = 0; i < injected.unknown_townships.size(); ++i)
+        unknown +=
+            fmt::format("{}{{\"unit\": \"{}\", \"township\": \"{}\"}}", i ? ", " : "",
+                        injected.unknown_townships[i].unit, injected.unknown_townships[i].township);
+      json += fmt::format(
+          "  \"injected\": {{\"exclaves\": [{}], \"enclaves\": [{}], \"wrong_managers\": [{}], "
+          "\"unknown_townships\": [{}]}},\n",
+          parts(injected.exclaves), parts(injected.enclaves), managers, unknown);
+    }
     json += "  \"counties\": [";
     for (int c = 0, written = 0; c < n_towns; ++c) {
       if (c > 0 && towns[c].county == towns[c - 1].county) continue;

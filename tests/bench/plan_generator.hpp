@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace basinkit::bench {
 
@@ -19,6 +20,38 @@ struct GeneratorOptions {
   int sites = 0;               // point sites to write (0 = none)
   std::uint64_t seed = 1;
   std::string format = "GPKG";  // "GPKG" (one plan.gpkg with layers) or "ESRI Shapefile"
+
+  // Jurisdiction defects to inject (DESIGN.md section 5), recorded in GeneratedPlan::injected
+  // and generated.json. All 0 (the default) writes exactly the plan written without them.
+  // Exclaves and enclaves are cut as holes from interior townships (one host each; fewer are
+  // injected when the plan has too few interior townships).
+  int inject_exclaves = 0;           // a round part of another township fills a host's hole
+  int inject_enclaves = 0;           // a new township fills a host's hole
+  int inject_wrong_managers = 0;     // units managed by the township farthest from them
+  int inject_unknown_townships = 0;  // units whose township code names no township
+};
+
+// A detached part given to `township`, filling a hole of `host` (surrounded by it).
+struct InjectedPart {
+  std::string township, host;
+  double area_m2 = 0;              // planar, EPSG:4547
+  std::array<double, 2> centre{};  // a point inside the part
+};
+
+struct InjectedManager {
+  std::string unit, township;  // the unit and the wrong (far away) township it now names
+  std::string majority;        // the township holding most of the unit
+};
+
+struct InjectedUnknown {
+  std::string unit, township;  // the unit and the code naming no township
+};
+
+struct InjectedDefects {
+  std::vector<InjectedPart> exclaves;  // `township` gets a part inside `host`
+  std::vector<InjectedPart> enclaves;  // `township` is a new township inside `host`
+  std::vector<InjectedManager> wrong_managers;
+  std::vector<InjectedUnknown> unknown_townships;
 };
 
 struct GeneratedPlan {
@@ -33,6 +66,7 @@ struct GeneratedPlan {
   std::array<double, 4> extent{};  // plan extent: min x, min y, max x, max y (EPSG:4547)
   std::string sites_source;  // relative to OUT_DIR ("plan.gpkg" or "sites.shp"); empty if none
   std::string sites_layer;   // "sites"
+  InjectedDefects injected;  // empty unless GeneratorOptions::inject_* were set
 };
 
 // Generates the plan into out_dir (created if missing; existing plan files are overwritten).
