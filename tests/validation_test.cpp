@@ -8,7 +8,9 @@
 
 #include <algorithm>
 
+#include "defect_injector.hpp"
 #include "plan_builder.hpp"
+#include "plan_generator.hpp"
 
 using namespace basinkit;
 using namespace basinkit::test;
@@ -324,4 +326,40 @@ TEST_CASE("Real WBD basins: South Fork Eel tiles exactly, Big-Navarro-Garcia lac
   GEOSGeom_destroy_r(h, rest);
   GEOS_finish_r(h);
   CHECK(*gap.area_m2 == Approx(area).epsilon(1e-6));
+}
+
+TEST_CASE(
+    "Every defect injected into a generated plan is found, with GEOS's areas, and nothing else",
+    "[validation]") {
+  TempDir dir;
+  bench::GeneratorOptions options;
+  options.units = 600;
+  options.vertices_per_edge = 12;
+  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
+  const std::vector<bench::ExpectedFinding> expected = bench::inject_coverage_defects(g);
+  const Plan plan = load_plan(g.manifest_path);
+  ValidateOptions vo;
+  vo.only = {CheckGroup::hierarchy, CheckGroup::coverage};
+  const ValidationResult r = validate(plan, vo);
+
+  std::vector<bool> matched(r.findings.size(), false);
+  for (const auto& e : expected) {
+    INFO(e.type << " " << (e.codes.empty() ? "[]" : e.codes[0]));
+    bool found = false;
+    for (size_t i = 0; i < r.findings.size(); ++i) {
+      const Finding& f = r.findings[i];
+      if (matched[i] || to_string(f.type) != e.type || f.codes != e.codes) continue;
+      found = matched[i] = true;
+      if (e.area_m2 > 0) {
+        REQUIRE(f.area_m2);
+        CHECK(*f.area_m2 == Approx(e.area_m2).epsilon(1e-6));
+      }
+      break;
+    }
+    CHECK(found);
+  }
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    INFO(to_string(r.findings[i].type) << ": " << r.findings[i].message);
+    CHECK(matched[i]);
+  }
 }

@@ -259,8 +259,11 @@ class CoverageCheck {
     const std::string label = level_label(view_, level);
     parallel_for(pairs.size(), threads_, [&](size_t i, int) {
       GEOSContextHandle_t h = geos::context();
-      const Member& a = members[pairs[i].first];
-      const Member& b = members[pairs[i].second];
+      // Codes in order, whatever the input order, so that reports are stable.
+      const bool swap =
+          members[pairs[i].second].feature->code < members[pairs[i].first].feature->code;
+      const Member& a = members[swap ? pairs[i].second : pairs[i].first];
+      const Member& b = members[swap ? pairs[i].first : pairs[i].second];
       if (GEOSIntersects_r(h, a.geometry, b.geometry) != 1) return;
       GeometryPtr shared =
           geos::polygonal_part(GeometryPtr(GEOSIntersection_r(h, a.geometry, b.geometry)).get());
