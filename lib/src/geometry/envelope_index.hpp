@@ -34,6 +34,7 @@ class EnvelopeIndex {
     for (const Entry& e : hits) items.push_back(e.second);
     return items;
   }
+
  private:
   using Point = boost::geometry::model::point<double, 2, boost::geometry::cs::cartesian>;
   using Box = boost::geometry::model::box<Point>;

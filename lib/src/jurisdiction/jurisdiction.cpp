@@ -1,0 +1,103 @@
+#include "jurisdiction/jurisdiction.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "jurisdiction/township_parts.hpp"
+#include "jurisdiction/township_set.hpp"
+#include "jurisdiction/unit_checks.hpp"
+
+namespace basinkit {
+namespace {
+
+using jurisdiction::GeometryPtr;
+using jurisdiction::TownshipSet;
+using jurisdiction::UnitChecker;
+
+constexpr int kMaxThreads = 2;  // DESIGN.md section 10: a 2-core machine
+constexpr int kChunk = 32;      // units taken at a time by a thread
+constexpr int kMinUnitsPerThread = 64;
+
+// Copies of the township geometries for one thread (made on the calling thread).
+std::vector<GeometryPtr> copies_of(const TownshipSet& townships) {
+  std::vector<GeometryPtr> copies;
+  copies.reserve(townships.features.size());
+  for (const auto& t : townships.features) copies.push_back(jurisdiction::clone(t.geometry.get()));
+  return copies;
+}
+
+std::vector<Finding> check_units(const Plan& plan, const TownshipSet& townships,
+                                 const ProgressFn& progress) {
+  const int n = static_cast<int>(plan.units.size());
+  std::vector<std::vector<Finding>> per_unit(plan.units.size());
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = std::min({threads, kMaxThreads, std::max(1, n / kMinUnitsPerThread)});
+
+  std::atomic<int> next{0};
+  std::atomic<int> done{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&](UnitChecker& checker, bool report) {
+    try {
+      for (;;) {
+        const int begin = next.fetch_add(kChunk);
+        if (begin >= n) break;
+        const int end = std::min(n, begin + kChunk);
+        for (int u = begin; u < end; ++u)
+          checker.check(plan.units[static_cast<std::size_t>(u)],
+                        per_unit[static_cast<std::size_t>(u)]);
+        const int finished = done.fetch_add(end - begin) + (end - begin);
+        if (report && progress) progress("jurisdiction: units", static_cast<double>(finished) / n);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!error) error = std::current_exception();
+      next.store(n);  // stop the others
+    }
+  };
+
+  std::vector<std::unique_ptr<UnitChecker>> checkers;
+  for (int t = 0; t < threads; ++t)
+    checkers.push_back(
+        std::make_unique<UnitChecker>(plan.manifest, townships, copies_of(townships)));
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < threads; ++t)
+    helpers.emplace_back([&, t] {
+      work(*checkers[static_cast<std::size_t>(t)], false);
+      checkers[static_cast<std::size_t>(t)].reset();  // frees its GEOS objects on its thread
+    });
+  work(*checkers[0], true);  // the calling thread works too, and reports progress
+  for (auto& h : helpers) h.join();
+  checkers.clear();
+  if (error) std::rethrow_exception(error);
+
+  std::vector<Finding> out;
+  for (auto& findings : per_unit)
+    for (auto& f : findings) out.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace
+
+std::vector<Finding> check_jurisdiction(const Plan& plan, const ProgressFn& progress) {
+  const bool units = plan.has_layer("units");
+  const bool townships = plan.has_layer("townships");
+  if (!units && !townships) return {};
+  const TownshipSet set(plan);
+  std::vector<Finding> out;
+  if (units) out = check_units(plan, set, progress);
+  if (townships) {
+    if (progress) progress("jurisdiction: townships", 0);
+    std::vector<Finding> parts = jurisdiction::check_township_parts(plan, set);
+    out.insert(out.end(), std::make_move_iterator(parts.begin()),
+               std::make_move_iterator(parts.end()));
+    if (progress) progress("jurisdiction: townships", 1);
+  }
+  return out;
+}
+
+}  // namespace basinkit
