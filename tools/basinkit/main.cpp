@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   register_info(app, action);
   register_locate(app, action);
   register_validate(app, action);
+  register_screen(app, action);
   set_command_line(argc, argv);
   try {
     app.parse(argc, argv);

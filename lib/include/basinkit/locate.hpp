@@ -25,7 +25,7 @@ struct Location {
 };
 
 /// An index over a plan for repeated point queries. Holds references into `plan`, which
-/// must outlive it.
+/// must outlive it. Not safe for concurrent use: give each thread its own Locator.
 class Locator {
  public:
   explicit Locator(const Plan& plan);
@@ -35,6 +35,9 @@ class Locator {
 
   /// Locates a point given in the working CRS.
   Location locate(double x, double y) const;
+  /// Locates a site: a point as above; a line or polygon in the unit, township and
+  /// basins holding most of it (longest shared length, largest shared area).
+  Location locate(const Geometry& site) const;
 
  private:
   struct Impl;

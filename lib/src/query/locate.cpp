@@ -4,6 +4,7 @@
 #include <boost/geometry/index/rtree.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "geometry/geos_context.hpp"
@@ -29,6 +30,33 @@ class FeatureIndex {
     prepared_.push_back(geos::prepare(f.geometry.get()));
   }
   void build() { tree_ = bgi::rtree<Entry, bgi::quadratic<16>>(entries_.begin(), entries_.end()); }
+
+  /// The feature sharing most of `site` (area for polygons, length for lines; ties to the
+  /// smallest code), or nullptr.
+  const PlanFeature* most_of(const GEOSGeometry* site, bool polygon) const {
+    GEOSContextHandle_t h = geos::context();
+    std::array<double, 4> e{};
+    GEOSGeom_getXMin_r(h, site, &e[0]);
+    GEOSGeom_getYMin_r(h, site, &e[1]);
+    GEOSGeom_getXMax_r(h, site, &e[2]);
+    GEOSGeom_getYMax_r(h, site, &e[3]);
+    std::vector<Entry> hits;
+    tree_.query(bgi::intersects(Box({e[0], e[1]}, {e[2], e[3]})), std::back_inserter(hits));
+    const PlanFeature* best = nullptr;
+    double best_measure = -1;
+    for (const Entry& hit : hits) {
+      if (GEOSPreparedIntersects_r(h, prepared_[hit.second].get(), site) != 1) continue;
+      geos::GeometryPtr shared(GEOSIntersection_r(h, site, features_[hit.second]->geometry.get()));
+      double measure = 0;
+      if (shared) (polygon ? GEOSArea_r : GEOSLength_r)(h, shared.get(), &measure);
+      const PlanFeature* f = features_[hit.second];
+      if (measure > best_measure || (measure == best_measure && best && f->code < best->code)) {
+        best = f;
+        best_measure = measure;
+      }
+    }
+    return best;
+  }
 
   /// The smallest-code feature whose closed area holds the point, or nullptr.
   const PlanFeature* find(const GEOSGeometry* point, double x, double y) const {
@@ -75,6 +103,40 @@ Locator::Locator(const Plan& plan) : impl_(std::make_unique<Impl>(plan)) {}
 Locator::~Locator() = default;
 Locator::Locator(Locator&&) noexcept = default;
 Locator& Locator::operator=(Locator&&) noexcept = default;
+
+Location Locator::locate(const Geometry& site) const {
+  GEOSContextHandle_t h = geos::context();
+  const GEOSGeometry* g = site.get();
+  if (!g || GEOSisEmpty_r(h, g)) return Location{{}, {}, {}, {}, {}, true};
+  const int type = GEOSGeomTypeId_r(h, g);
+  if (type == GEOS_POINT) {
+    double x = 0, y = 0;
+    GEOSGeomGetX_r(h, g, &x);
+    GEOSGeomGetY_r(h, g, &y);
+    return locate(x, y);
+  }
+  const bool polygon = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
+  Location out;
+  bool anything = false;
+  if (const auto* unit = static_cast<const ControlUnit*>(impl_->units.most_of(g, polygon))) {
+    out.unit = unit->code;
+    if (!unit->township.empty()) out.manager = unit->township;
+    anything = true;
+  }
+  if (const auto* t = static_cast<const Township*>(impl_->townships.most_of(g, polygon))) {
+    out.township = t->code;
+    if (!t->county.empty()) out.county = t->county;
+    anything = true;
+  }
+  for (const auto& [level, index] : impl_->basins) {
+    const PlanFeature* b = index.most_of(g, polygon);
+    out.basins[level] = b ? std::optional<std::string>(b->code) : std::nullopt;
+    anything |= b != nullptr;
+  }
+  out.outside_plan =
+      impl_->has_boundary ? impl_->boundary.most_of(g, polygon) == nullptr : !anything;
+  return out;
+}
 
 Location Locator::locate(double x, double y) const {
   Location out;

@@ -1,0 +1,182 @@
+// Reading project sites from any OGR source, CSV and XLSX lists with coordinate columns
+// included, one chunk at a time (DESIGN.md section 6).
+#include <basinkit/crs.hpp>
+#include <basinkit/error.hpp>
+#include <basinkit/screening.hpp>
+
+#include <cpl_string.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "common/quiet_gdal.hpp"
+#include "crs/srs.hpp"
+#include "io/geometry_import.hpp"
+#include "io/source_guard.hpp"
+
+namespace basinkit {
+namespace {
+
+struct DatasetCloser {
+  void operator()(GDALDataset* d) const noexcept { GDALClose(d); }
+};
+
+// Coordinate columns of site lists, longitude/easting first.
+const std::pair<const char*, const char*> kCoordinateColumns[] = {
+    {"lon", "lat"}, {"longitude", "latitude"}, {"lng", "lat"}, {"x", "y"}, {"经度", "纬度"}};
+
+}  // namespace
+
+struct SiteReader::Impl {
+  std::unique_ptr<GDALDataset, DatasetCloser> dataset;
+  OGRLayer* layer = nullptr;
+  Where where;
+  int id = -1, industry = -1, action = -1, x = -1, y = -1;
+  crs::TransformPtr transform;
+  std::string description;
+};
+
+SiteReader::SiteReader(const SiteSource& source, const std::string& working_crs)
+    : impl_(std::make_unique<Impl>()) {
+  const QuietGdal quiet;
+  Impl& d = *impl_;
+  d.where = Where(source.path, source.layer);
+  io::check_source_allowed(source.path, source.allow_network);
+  GDALAllRegister();
+  CPLStringList options;
+  // Codes stay text: no type detection in spreadsheets and CSV.
+  options.SetNameValue("FIELD_TYPES", "STRING");
+  options.SetNameValue("AUTODETECT_TYPE", "NO");
+  CPLErrorReset();
+  d.dataset.reset(GDALDataset::Open(source.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                                    options.List(), nullptr));
+  if (!d.dataset)
+    throw InputError(fmt::format("cannot open the sites: {}", CPLGetLastErrorMsg()), d.where);
+  if (!source.layer.empty()) {
+    d.layer = d.dataset->GetLayerByName(source.layer.c_str());
+    if (!d.layer)
+      throw InputError(fmt::format("no layer '{}' in the sites source", source.layer), d.where);
+  } else if (d.dataset->GetLayerCount() == 1) {
+    d.layer = d.dataset->GetLayer(0);
+  } else {
+    std::string names;
+    for (auto* l : d.dataset->GetLayers())
+      names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+    throw InputError(
+        fmt::format("the sites source has several layers ({}): say which with --layer", names),
+        d.where);
+  }
+  d.where.layer = d.layer->GetName();
+  OGRFeatureDefn* defn = d.layer->GetLayerDefn();
+  auto field = [&](const std::string& role, bool required) {
+    auto mapped = source.fields.find(role);
+    const std::string name = mapped != source.fields.end() ? mapped->second : role;
+    const int index = defn->GetFieldIndex(name.c_str());
+    if (index < 0 && (required || mapped != source.fields.end())) {
+      Where w = d.where;
+      w.field = name;
+      throw InputError(
+          fmt::format("no such field for the site's {} (map it with --fields {}=NAME)", role, role),
+          w);
+    }
+    return index;
+  };
+  d.id = field("id", false);
+  d.industry = field("industry", false);
+  d.action = field("action", false);
+
+  // Geometry: the layer's own, or points from coordinate columns.
+  const bool has_geometry = defn->GetGeomFieldCount() > 0;
+  if (!has_geometry) {
+    for (const auto& [xs, ys] : kCoordinateColumns) {
+      d.x = defn->GetFieldIndex(xs);
+      d.y = defn->GetFieldIndex(ys);
+      if (d.x >= 0 && d.y >= 0) break;
+    }
+    if (d.x < 0 || d.y < 0)
+      throw InputError(
+          "the sites have no geometry and no coordinate columns (lon/lat, x/y, "
+          "经度/纬度)",
+          d.where);
+  }
+  const OGRSpatialReference* declared = has_geometry ? d.layer->GetSpatialRef() : nullptr;
+  if (declared && crs::is_undefined(*declared)) declared = nullptr;
+  const std::string srs = !source.srs.empty() ? source.srs : (has_geometry ? "" : "EPSG:4326");
+  const bool gcj = is_gcj02(srs);
+  crs::SrsPtr from;
+  try {
+    if (!srs.empty() && !gcj) from = crs::parse(srs);
+    if (srs.empty()) {
+      if (!declared)
+        throw InputError(
+            "the sites have no CRS: give it with --srs (e.g. --srs EPSG:4490, "
+            "or --srs GCJ02 for points read off AMap)");
+      from = crs::traditional_copy(*declared);
+    }
+    const crs::SrsPtr target = crs::working_crs(working_crs);
+    d.transform = crs::to_working(from.get(), gcj, *target, &d.description);
+  } catch (const InputError& e) {
+    throw InputError(e.problem(), d.where);
+  }
+}
+
+SiteReader::~SiteReader() = default;
+
+std::string SiteReader::description() const { return impl_->description; }
+
+std::vector<Site> SiteReader::next(size_t max, std::vector<std::string>* errors) {
+  const QuietGdal quiet;
+  Impl& d = *impl_;
+  std::vector<Site> sites;
+  if (errors) errors->clear();
+  OGRFeatureDefn* defn = d.layer->GetLayerDefn();
+  while (sites.size() < max) {
+    std::unique_ptr<OGRFeature> f(d.layer->GetNextFeature());
+    if (!f) {
+      if (CPLGetLastErrorType() == CE_Failure)
+        throw InputError(fmt::format("reading the sites failed: {}", CPLGetLastErrorMsg()),
+                         d.where);
+      break;
+    }
+    Site site;
+    auto text = [&](int i) {
+      return i >= 0 && f->IsFieldSetAndNotNull(i) ? std::string(f->GetFieldAsString(i))
+                                                  : std::string();
+    };
+    site.id = d.id >= 0 ? text(d.id) : std::to_string(f->GetFID());
+    site.industry = text(d.industry);
+    site.action = text(d.action);
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+      if (i != d.id && i != d.industry && i != d.action && f->IsFieldSetAndNotNull(i))
+        site.attributes[defn->GetFieldDefn(i)->GetNameRef()] = f->GetFieldAsString(i);
+    std::string error;
+    std::unique_ptr<OGRGeometry> point;
+    OGRGeometry* g = f->GetGeometryRef();
+    if (d.x >= 0) {
+      char* end_x = nullptr;
+      char* end_y = nullptr;
+      const std::string xs = text(d.x), ys = text(d.y);
+      const double x = std::strtod(xs.c_str(), &end_x), y = std::strtod(ys.c_str(), &end_y);
+      if (xs.empty() || ys.empty() || *end_x || *end_y || !std::isfinite(x) || !std::isfinite(y)) {
+        error = fmt::format("bad coordinates '{}', '{}'", xs, ys);
+      } else {
+        point = std::make_unique<OGRPoint>(x, y);
+        g = point.get();
+      }
+    }
+    if (error.empty()) {
+      io::ImportedGeometry imported =
+          io::import_geometry(g, io::GeometryKind::any, d.transform.get());
+      site.geometry = std::move(imported.geometry);
+      if (site.geometry.is_null()) error = imported.issue.detail;
+    }
+    if (errors) errors->push_back(error);
+    sites.push_back(std::move(site));
+  }
+  return sites;
+}
+
+}  // namespace basinkit
