@@ -26,6 +26,12 @@ PlanBuilder& PlanBuilder::allowed_gap(const std::string& wkt) {
   allowed_.push_back({{}, wkt});
   return *this;
 }
+PlanBuilder& PlanBuilder::layer(const std::string& key, const std::vector<std::string>& fields,
+                                const std::vector<FixtureFeature>& features) {
+  extra_.emplace_back(key, fields, features);
+  return *this;
+}
+
 PlanBuilder& PlanBuilder::option(const std::string& line) {
   options_.push_back(line);
   return *this;
@@ -36,8 +42,8 @@ std::string PlanBuilder::write(const TempDir& dir) const {
   std::string manifest = "name: 测试规划\ncrs: EPSG:4547\n";
   for (const auto& o : options_) manifest += o + "\n";
   manifest += "layers:\n";
-  auto layer = [&](const std::string& key, const std::vector<std::string>& fields,
-                   const std::vector<FixtureFeature>& features) {
+  auto add = [&](const std::string& key, const std::vector<std::string>& fields,
+                 const std::vector<FixtureFeature>& features) {
     if (features.empty()) return;
     FixtureLayer l;
     l.layer = key;
@@ -46,11 +52,12 @@ std::string PlanBuilder::write(const TempDir& dir) const {
     write_layer(gpkg, l);
     manifest += "  " + key + ": { source: plan.gpkg, layer: " + key + " }\n";
   };
-  layer("boundary", {}, boundary_);
-  layer("basins", {"code", "name", "level:int", "parent"}, basins_);
-  layer("units", {"code", "name", "basin", "township"}, units_);
-  layer("townships", {"code", "name", "county"}, townships_);
-  layer("allowed_gaps", {}, allowed_);
+  add("boundary", {}, boundary_);
+  add("basins", {"code", "name", "level:int", "parent"}, basins_);
+  add("units", {"code", "name", "basin", "township"}, units_);
+  add("townships", {"code", "name", "county"}, townships_);
+  add("allowed_gaps", {}, allowed_);
+  for (const auto& [key, fields, features] : extra_) add(key, fields, features);
   write_text(dir / "plan.yaml", manifest);
   return dir / "plan.yaml";
 }

@@ -5,6 +5,7 @@
 #include <basinkit/plan.hpp>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "fixtures.hpp"
@@ -21,6 +22,10 @@ class PlanBuilder {
   PlanBuilder& township(const std::string& code, const std::string& county, const std::string& wkt,
                         const std::string& name = "");
   PlanBuilder& allowed_gap(const std::string& wkt);
+  /// Any other layer (rivers, zones, ...) with text fields mapped to roles of the same
+  /// name in lower case (e.g. field "CLASS" → role "class").
+  PlanBuilder& layer(const std::string& key, const std::vector<std::string>& fields,
+                     const std::vector<FixtureFeature>& features);
   /// Extra top-level manifest lines, e.g. "code_prefix: true".
   PlanBuilder& option(const std::string& line);
 
@@ -31,6 +36,8 @@ class PlanBuilder {
  private:
   std::vector<FixtureFeature> boundary_, basins_, units_, townships_, allowed_;
   std::vector<std::string> options_;
+  std::vector<std::tuple<std::string, std::vector<std::string>, std::vector<FixtureFeature>>>
+      extra_;
 };
 
 }  // namespace basinkit::test

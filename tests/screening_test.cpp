@@ -1,0 +1,409 @@
+#include <basinkit/crs.hpp>
+#include <basinkit/error.hpp>
+#include <basinkit/screening.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+#include <geos_c.h>
+#include <ogr_spatialref.h>
+
+#include <cmath>
+#include <limits>
+
+#include "plan_builder.hpp"
+#include "plan_generator.hpp"
+
+using namespace basinkit;
+using namespace basinkit::test;
+
+namespace {
+
+// Coordinates below are relative to (OX, OY), a place near Jingmen in EPSG:4547, so that
+// GCJ-02 (which is the identity outside China) is really exercised.
+constexpr double OX = 340000, OY = 3450000;
+
+std::string at(double x0, double y0, double x1, double y1) {
+  return box(OX + x0, OY + y0, OX + x1, OY + y1);
+}
+std::string line(double x0, double y0, double x1, double y1) {
+  return "LINESTRING (" + std::to_string(OX + x0) + " " + std::to_string(OY + y0) + ", " +
+         std::to_string(OX + x1) + " " + std::to_string(OY + y1) + ")";
+}
+
+// Plan area 0..10000 × -3000..3000; river along y = 0; two units split at x = 5000 in
+// townships T1 (county C1) and T2 (county C2); a chemical park 6000..7000 × 100..600;
+// a water zone 1000..2000 × 1000..2000.
+PlanBuilder screening_plan() {
+  PlanBuilder b;
+  b.boundary(at(0, -3000, 10000, 3000))
+      .basin("HJ", 1, "", at(0, -3000, 10000, 3000))
+      .unit("U10", "HJ", "T1", at(0, -3000, 5000, 3000))
+      .unit("U21", "HJ", "T2", at(5000, -3000, 10000, 3000))
+      .township("T1", "C1", at(0, -3000, 5000, 3000))
+      .township("T2", "C2", at(5000, -3000, 10000, 3000))
+      .layer("rivers", {"name", "class"},
+             {{{"汉江", "main"}, line(0, 0, 10000, 0)},
+              {{"小河", "tributary"}, line(3000, -3000, 3000, -1000)}})
+      .layer("zones", {"code", "kind"},
+             {{{"CP1", "chemical_park"}, at(6000, 100, 7000, 600)},
+              {{"WS1", "drinking_water"}, at(1000, 1000, 2000, 2000)}});
+  return b;
+}
+
+const char* kRules = R"(name: 测试清单
+level: city
+rules:
+  - id: N-1KM
+    list: negative
+    effect: prohibit
+    title: 干流1公里内禁止新建化工
+    basis: 《长江保护法》第二十六条
+    scope: { near: { layer: rivers, where: "class = 'main'", within_m: 1000 } }
+    applies_to: { industry: [C26], action: [new, expand] }
+    unless: { scope: { in: { layer: zones, where: "kind = 'chemical_park'" } } }
+  - id: P-PARK
+    list: positive
+    effect: encourage
+    title: 化工园区鼓励化工
+    basis: 园区规划
+    scope: { in: { layer: zones, where: "kind = 'chemical_park'" } }
+    applies_to: { industry: [C26] }
+  - id: N-WATER
+    list: negative
+    effect: restrict
+    title: 用水超500须论证
+    basis: 《水法》
+    applies_to: { attr: [{ field: water_m3_d, op: '>', value: 500 }] }
+    condition: 开展水资源论证
+  - id: N-WS
+    list: negative
+    effect: prohibit
+    title: 水源地禁建
+    basis: 《水污染防治法》
+    scope: { in: { layer: zones, where: "kind = 'drinking_water'" } }
+  - id: P-U1
+    list: positive
+    effect: permit
+    title: U1x 单元允许农业
+    basis: 规划
+    scope: { all: [ { unit: ['U1*'] }, { not: { county: [C2] } } ] }
+    applies_to: { industry: [A] }
+)";
+
+struct Fixture {
+  TempDir dir;
+  Plan plan;
+  Screener screener;
+  Fixture()
+      : plan(screening_plan().load(dir)),
+        screener(plan, {parse_rules(kRules, dir / "rules.yaml")}) {}
+};
+
+Site site_at(double x, double y, std::string industry = "C2614", std::string action = "new") {
+  Site s;
+  s.id = "s";
+  s.industry = std::move(industry);
+  s.action = std::move(action);
+  s.geometry =
+      Geometry::from_wkt("POINT (" + std::to_string(OX + x) + " " + std::to_string(OY + y) + ")");
+  return s;
+}
+
+std::vector<std::string> ids(const SiteResult& r) {
+  std::vector<std::string> out;
+  for (const auto& a : r.rules) out.push_back(a.rule->id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("The distance threshold of a near rule is inclusive, in metres", "[screening]") {
+  Fixture f;
+  CHECK(f.screener.screen(site_at(4000, 999)).verdict == Verdict::prohibited);
+  const SiteResult at = f.screener.screen(site_at(4000, 1000));
+  CHECK(at.verdict == Verdict::prohibited);
+  REQUIRE(at.rules.size() == 1);
+  CHECK(*at.rules[0].evidence.distance_m == 1000);
+  CHECK(at.rules[0].file == f.dir / "rules.yaml");
+  CHECK(f.screener.screen(site_at(4000, 1001)).verdict == Verdict::unlisted);
+  // The tributary is not `class = 'main'`.
+  CHECK(f.screener.screen(site_at(3000, -1200)).verdict == Verdict::unlisted);
+}
+
+TEST_CASE("An unless scope lifts the ban; the park's positive rule then decides", "[screening]") {
+  Fixture f;
+  const SiteResult r = f.screener.screen(site_at(6500, 300));
+  CHECK(r.verdict == Verdict::encouraged);
+  CHECK(ids(r) == std::vector<std::string>{"P-PARK"});
+  CHECK(r.rules[0].evidence.zone == std::optional<std::string>("CP1"));
+}
+
+TEST_CASE("Scopes are closed: a site on a zone's edge is in it", "[screening]") {
+  Fixture f;
+  CHECK(f.screener.screen(site_at(2000, 1500, "I6510")).verdict == Verdict::prohibited);
+  CHECK(f.screener.screen(site_at(2000.001, 1500, "I6510")).verdict == Verdict::unlisted);
+  // A parcel touching the zone's edge from outside: in scope, overlap 0.
+  Site parcel = site_at(0, 0, "I6510");
+  parcel.geometry = Geometry::from_wkt(at(2000, 1200, 2500, 1800));
+  const SiteResult r = f.screener.screen(parcel);
+  REQUIRE(ids(r) == std::vector<std::string>{"N-WS"});
+  CHECK(*r.rules[0].evidence.overlap_m2 == 0);
+  // A parcel half inside: the overlap area.
+  parcel.geometry = Geometry::from_wkt(at(1500, 1200, 2500, 1800));
+  CHECK(*f.screener.screen(parcel).rules[0].evidence.overlap_m2 == Approx(500.0 * 600));
+}
+
+TEST_CASE("applies_to: industry prefixes, actions and attribute comparisons", "[screening]") {
+  Fixture f;
+  CHECK(f.screener.screen(site_at(4000, 500, "C2614", "new")).verdict == Verdict::prohibited);
+  CHECK(f.screener.screen(site_at(4000, 500, "C2714", "new")).verdict == Verdict::unlisted);
+  CHECK(f.screener.screen(site_at(4000, 500, "C26", "rebuild")).verdict == Verdict::unlisted);
+  Site s = site_at(9000, 2500, "I6510");
+  s.attributes["water_m3_d"] = "800";
+  const SiteResult wet = f.screener.screen(s);
+  CHECK(wet.verdict == Verdict::restricted);
+  CHECK(wet.missing.empty());
+  s.attributes["water_m3_d"] = "90";  // numbers compare as numbers, not text ("90" > "500")
+  CHECK(f.screener.screen(s).verdict == Verdict::unlisted);
+  s.attributes.erase("water_m3_d");
+  const SiteResult dry = f.screener.screen(s);
+  CHECK(dry.verdict == Verdict::unlisted);
+  CHECK(dry.missing == std::vector<std::string>{"water_m3_d"});
+}
+
+TEST_CASE("Verdict: prohibit wins over restrict, encourage and permit", "[screening]") {
+  Fixture f;
+  Site s = site_at(4000, 500, "C2614");
+  s.attributes["water_m3_d"] = "800";
+  const SiteResult r = f.screener.screen(s);
+  CHECK(r.verdict == Verdict::prohibited);
+  CHECK(ids(r) == std::vector<std::string>{"N-1KM", "N-WATER"});  // every applicable rule
+}
+
+TEST_CASE("Globs, county and not combine by their true/false answers", "[screening]") {
+  Fixture f;
+  CHECK(f.screener.screen(site_at(2500, -2500, "A0111")).verdict == Verdict::permitted);
+  // U21 does not match U1*; on the U10|U21 border (x = 5000) the site touches both
+  // units but also county C2, so `not county C2` fails.
+  CHECK(f.screener.screen(site_at(7000, -2500, "A0111")).verdict == Verdict::unlisted);
+  CHECK(f.screener.screen(site_at(5000, -2500, "A0111")).verdict == Verdict::unlisted);
+}
+
+TEST_CASE("A rule without scope applies in the plan area only", "[screening]") {
+  Fixture f;
+  Site s = site_at(20000, 0, "I6510");
+  s.attributes["water_m3_d"] = "800";
+  const SiteResult r = f.screener.screen(s);
+  CHECK(r.location.outside_plan);
+  CHECK_FALSE(r.location.unit);
+  CHECK(r.verdict == Verdict::unlisted);
+}
+
+TEST_CASE("A polygon or line site is located where most of it lies", "[screening]") {
+  Fixture f;
+  Site parcel = site_at(0, 0, "I6510");
+  parcel.geometry = Geometry::from_wkt(at(4800, 2000, 5600, 2500));  // 200 m in U10, 600 in U21
+  const SiteResult r = f.screener.screen(parcel);
+  CHECK(r.location.unit == std::optional<std::string>("U21"));
+  CHECK(r.location.county == std::optional<std::string>("C2"));
+  Site pipe = site_at(0, 0, "I6510");
+  pipe.geometry = Geometry::from_wkt(line(4000, 2500, 5200, 2500));
+  CHECK(f.screener.screen(pipe).location.unit == std::optional<std::string>("U10"));
+}
+
+TEST_CASE("A site without geometry is kept with an error", "[screening]") {
+  Fixture f;
+  Site s;
+  s.id = "empty";
+  const SiteResult r = f.screener.screen(s);
+  CHECK(r.verdict == Verdict::unlisted);
+  CHECK_FALSE(r.error.empty());
+}
+
+TEST_CASE("Rule files naming unknown layers, fields or codes are rejected with id and line",
+          "[screening]") {
+  TempDir dir;
+  const Plan plan = screening_plan().load(dir);
+  auto rules = [](const std::string& scope) {
+    return "rules:\n  - id: R-BAD\n    list: negative\n    effect: prohibit\n    title: t\n"
+           "    basis: b\n    scope: " +
+           scope + "\n";
+  };
+  auto reject = [&](const std::string& scope, const std::string& why) {
+    INFO(scope);
+    CHECK_THROWS_WITH(
+        Screener(plan, {parse_rules(rules(scope), "bad.yaml")}),
+        Catch::Contains("bad.yaml:") && Catch::Contains("rule R-BAD") && Catch::Contains(why));
+  };
+  reject("{ in: { layer: lakes } }", "unknown layer 'lakes'");
+  reject("{ near: { layer: rivers, where: \"CLAS = 'main'\", within_m: 10 } }", "CLAS");
+  reject("{ basin: [YZ] }", "unknown basin 'YZ'");
+  reject("{ unit: ['X*'] }", "unknown unit 'X*'");
+  reject("{ township: [T9] }", "unknown township 'T9'");
+  reject("{ county: [C9] }", "unknown county 'C9'");
+}
+
+TEST_CASE("Sites from a CSV keep codes as text and read 经度/纬度; bad rows stay in the output",
+          "[screening]") {
+  TempDir dir;
+  const Plan plan = screening_plan().load(dir);
+  // Points in EPSG:4547 given as lon/lat: convert two plan points to WGS 84 first.
+  write_text(dir / "sites.csv",
+             "id,industry,action,经度,纬度,code\n"
+             "0001,C2614,new,114.0,31.0,0123\n"
+             "0002,C2614,new,,31.0,0456\n");
+  SiteSource source;
+  source.path = dir / "sites.csv";
+  SiteReader reader(source, plan.working_crs);
+  std::vector<std::string> errors;
+  const std::vector<Site> sites = reader.next(10, &errors);
+  REQUIRE(sites.size() == 2);
+  CHECK(sites[0].id == "0001");
+  CHECK(sites[0].attributes.at("code") == "0123");
+  CHECK(errors[0].empty());
+  CHECK(sites[0].geometry.extent()[0] ==
+        Approx(500000).margin(1));  // 114E is the central meridian of EPSG:4547
+  CHECK(sites[1].geometry.is_null());
+  CHECK(errors[1].find("bad coordinates") != std::string::npos);
+  CHECK(reader.next(10, &errors).empty());
+}
+
+TEST_CASE("A site given in GCJ-02 gets the same verdict as the same place in WGS-84",
+          "[screening]") {
+  TempDir dir;
+  const Plan plan = screening_plan().load(dir);
+  const Screener screener(plan, {parse_rules(kRules, dir / "rules.yaml")});
+  OGRSpatialReference working, wgs84;
+  working.SetFromUserInput("EPSG:4547");
+  wgs84.SetFromUserInput("EPSG:4326");
+  working.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> to_wgs(
+      OGRCreateCoordinateTransformation(&working, &wgs84));
+  const double xs[] = {4000, 4000, 6500, 1500, 2500, 9000, 4000};
+  const double ys[] = {500, 1500, 300, 1500, -2500, 2900, 990};
+  std::string wgs = "id,industry,action,lon,lat\n", gcj = wgs;
+  for (int i = 0; i < 7; ++i) {
+    double lon = OX + xs[i], lat = OY + ys[i];
+    to_wgs->Transform(1, &lon, &lat);
+    const LonLat g = wgs84_to_gcj02({lon, lat});
+    wgs += fmt::format("{},C2614,new,{:.9f},{:.9f}\n", i, lon, lat);
+    gcj += fmt::format("{},C2614,new,{:.9f},{:.9f}\n", i, g.lon, g.lat);
+  }
+  write_text(dir / "wgs.csv", wgs);
+  write_text(dir / "gcj.csv", gcj);
+  auto screen_file = [&](const std::string& path, const std::string& srs) {
+    SiteSource source;
+    source.path = path;
+    source.srs = srs;
+    SiteReader reader(source, plan.working_crs);
+    std::vector<SiteResult> results;
+    screen_stream(screener, reader, [&](const Site&, const SiteResult& r) { results.push_back(r); },
+                  {});
+    return results;
+  };
+  const auto a = screen_file(dir / "wgs.csv", "EPSG:4326");
+  const auto b = screen_file(dir / "gcj.csv", "GCJ02");
+  REQUIRE(a.size() == 7);
+  REQUIRE(b.size() == 7);
+  for (int i = 0; i < 7; ++i) {
+    INFO(i);
+    CHECK(a[i].verdict == b[i].verdict);
+    CHECK(ids(a[i]) == ids(b[i]));
+    CHECK(a[i].location.unit == b[i].location.unit);
+  }
+  CHECK(a[0].verdict == Verdict::prohibited);
+  CHECK(a[6].verdict == Verdict::prohibited);  // 990 m: GCJ-02 read as WGS-84 would be ~600 m off
+}
+
+TEST_CASE(
+    "On a generated plan, verdicts and distances agree with GEOS at 999, 1000 and 1001 m "
+    "and on zone edges",
+    "[screening]") {
+  TempDir dir;
+  bench::GeneratorOptions options;
+  options.units = 300;
+  options.vertices_per_edge = 10;
+  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
+  const Plan plan = load_plan(g.manifest_path);
+  const Screener screener(plan, {parse_rules(R"(rules:
+  - { id: R-RIVER, list: negative, effect: prohibit, title: t, basis: b,
+      scope: { near: { layer: rivers, where: "CLASS = 'main'", within_m: 1000 } },
+      applies_to: { industry: [C26] } }
+  - { id: R-WATER, list: negative, effect: restrict, title: t, basis: b,
+      scope: { in: { layer: zones, where: "KIND = 'drinking_water'" } } }
+)",
+                                             dir / "r.yaml")});
+  GEOSContextHandle_t h = GEOS_init_r();
+  std::vector<const GEOSGeometry*> main_rivers, water_zones;
+  for (const auto& r : plan.layer("rivers"))
+    if (r.attributes.at("class") == "main") main_rivers.push_back(r.geometry.get());
+  for (const auto& z : plan.layer("zones"))
+    if (z.attributes.at("kind") == "drinking_water") water_zones.push_back(z.geometry.get());
+  REQUIRE(!main_rivers.empty());
+  REQUIRE(!water_zones.empty());
+
+  // Sites: off the middle of river segments along their normal at 999/1000/1001 m, and
+  // on (and next to) the vertices of the water zones.
+  std::vector<std::array<double, 2>> points;
+  for (const GEOSGeometry* river : main_rivers) {
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, river);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, seq, &n);
+    for (unsigned i = 0; i + 1 < n; i += 7) {
+      double x1, y1, x2, y2;
+      GEOSCoordSeq_getXY_r(h, seq, i, &x1, &y1);
+      GEOSCoordSeq_getXY_r(h, seq, i + 1, &x2, &y2);
+      const double len = std::hypot(x2 - x1, y2 - y1);
+      for (double d : {999.0, 1000.0, 1001.0})
+        for (double side : {-1.0, 1.0})
+          points.push_back({(x1 + x2) / 2 - side * d * (y2 - y1) / len,
+                            (y1 + y2) / 2 + side * d * (x2 - x1) / len});
+    }
+  }
+  for (const GEOSGeometry* zone : water_zones) {
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, zone));
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, seq, &n);
+    for (unsigned i = 0; i < n; i += 3) {
+      double x, y;
+      GEOSCoordSeq_getXY_r(h, seq, i, &x, &y);
+      points.push_back({x, y});
+      points.push_back({x + 0.01, y + 0.01});
+    }
+  }
+  int in_range = 0, out_of_range = 0;
+  for (const auto& p : points) {
+    Site s;
+    s.id = "p";
+    s.industry = "C2614";
+    s.action = "new";
+    s.geometry = Geometry::from_wkt(fmt::format("POINT ({:.17g} {:.17g})", p[0], p[1]));
+    double distance = std::numeric_limits<double>::infinity();
+    for (const GEOSGeometry* river : main_rivers) {
+      double d = 0;
+      GEOSDistance_r(h, s.geometry.get(), river, &d);
+      distance = std::min(distance, d);
+    }
+    bool in_water = false;
+    for (const GEOSGeometry* zone : water_zones)
+      in_water |= GEOSIntersects_r(h, s.geometry.get(), zone) == 1;
+    const SiteResult r = screener.screen(s);
+    const Verdict expected = distance <= 1000 ? Verdict::prohibited
+                             : in_water       ? Verdict::restricted
+                                              : Verdict::unlisted;
+    INFO("site " << p[0] << " " << p[1] << " distance " << distance);
+    CHECK(r.verdict == expected);
+    if (distance <= 1000) {
+      ++in_range;
+      REQUIRE(r.rules.front().evidence.distance_m);
+      CHECK(*r.rules.front().evidence.distance_m == distance);
+    } else {
+      ++out_of_range;
+    }
+  }
+  GEOS_finish_r(h);
+  CHECK(in_range > 20);
+  CHECK(out_of_range > 20);
+}
