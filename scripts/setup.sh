@@ -40,6 +40,11 @@ if [ "$mode" = demo ]; then
   "$bk" validate "$plan" -o out/validation.json
   "$bk" validate "$plan" -o out/validation.gpkg --quiet >/dev/null
   "$bk" validate "$plan" -o out/validation.csv --quiet >/dev/null
+  # Screening: one project asked at the window, then the ~200 demo sites.
+  rules=data/shapefiles/rules.yaml
+  "$bk" screen "$plan" --rules "$rules" --at 112.42309,31.36735 --industry C2614 --action new
+  "$bk" screen "$plan" --rules "$rules" --sites data/shapefiles/sites.gpkg -o out/screening.json
+  "$bk" screen "$plan" --rules "$rules" --sites data/shapefiles/sites.gpkg -o out/screening.csv --quiet
   { set +x; } 2>/dev/null
   echo "reports written to out/"
   exit 0
