@@ -48,5 +48,8 @@ struct Manifest {
 /// Reads and checks a manifest. Throws InputError (file, line, key) on unreadable YAML,
 /// unknown keys, wrong types, both `basins` and `basins_lN`, or a missing `crs`.
 Manifest read_manifest(const std::string& path);
+/// Parses a manifest's text; `path` names it in errors and resolves relative sources
+/// (read_manifest reads the file and calls this). Never crashes on any input (fuzzed).
+Manifest parse_manifest(const std::string& text, const std::string& path);
 
 }  // namespace basinkit

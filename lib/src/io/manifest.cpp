@@ -21,11 +21,21 @@ Where at(const std::string& file, const YAML::Node& node) {
   return w;
 }
 
+/// "PG:...", "GPKG:...": a letter, letters, digits or _, then ':'. Written out rather than
+/// as a std::regex, whose recursion overflows the stack on long sources (found by fuzzing).
+bool is_connection(const std::string& source) {
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  auto word = [&](char c) { return letter(c) || (c >= '0' && c <= '9') || c == '_'; };
+  if (source.empty() || !letter(source[0])) return false;
+  size_t i = 1;
+  while (i < source.size() && word(source[i])) ++i;
+  return i >= 2 && i < source.size() && source[i] == ':';
+}
+
 /// Paths are relative to the manifest; connection strings and absolute paths are not.
 std::string resolve(const std::string& source, const std::string& base_dir) {
   if (source.empty() || base_dir.empty()) return source;
-  static const std::regex connection("^[A-Za-z][A-Za-z0-9_]+:");  // PG:, GPKG:, ...
-  if (std::regex_search(source, connection)) return source;
+  if (is_connection(source)) return source;
   for (const char* prefix : {"/vsizip/", "/vsigzip/", "/vsitar/"}) {
     const std::string p(prefix);
     if (source.rfind(p, 0) == 0) {
@@ -89,7 +99,11 @@ LayerSpec parse_layer_node(const std::string& key, const YAML::Node& node,
 }
 
 Manifest read_manifest(const std::string& path) {
-  const YAML::Node root = yaml::load_file(path);
+  return parse_manifest(yaml::read_file(path), path);
+}
+
+Manifest parse_manifest(const std::string& text, const std::string& path) {
+  const YAML::Node root = yaml::load_text(text, path);
   if (!root.IsMap()) throw InputError("a plan manifest must be a YAML mapping", Where{path});
   Manifest m;
   m.path = path;
@@ -136,8 +150,14 @@ Manifest read_manifest(const std::string& path) {
     std::smatch match;
     if (std::regex_match(l.key, match, level_key)) {
       per_level = true;
-      if (std::stoi(match[1]) < 1)
+      // Digits only; compared as text so that huge levels do not overflow std::stoi.
+      const std::string level = match[1].str();
+      if (level.find_first_not_of('0') == std::string::npos)
         throw InputError("basin levels start at 1 (basins_l1)", Where{path});
+      if (level.size() - level.find_first_not_of('0') > 3)
+        throw InputError(fmt::format("basin level '{}' is too deep (basins_l1 .. basins_l999)",
+                                     l.key),
+                         Where{path});
     }
   }
   if (per_level && m.find("basins"))

@@ -7,13 +7,19 @@
 
 namespace basinkit::yaml {
 
-YAML::Node load_file(const std::string& path) {
+std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot open the file (does it exist?)", Where{path});
   std::stringstream buffer;
   buffer << in.rdbuf();
+  return buffer.str();
+}
+
+YAML::Node load_file(const std::string& path) { return load_text(read_file(path), path); }
+
+YAML::Node load_text(const std::string& text, const std::string& path) {
   try {
-    return YAML::Load(buffer.str());
+    return YAML::Load(text);
   } catch (const YAML::Exception& e) {
     Where w{path};
     w.line = e.mark.is_null() ? 0 : e.mark.line + 1;

@@ -12,6 +12,10 @@ namespace basinkit::yaml {
 
 /// Loads a YAML file; throws InputError with file and line on I/O or syntax errors.
 YAML::Node load_file(const std::string& path);
+/// A file's bytes; throws InputError naming the file when it cannot be opened.
+std::string read_file(const std::string& path);
+/// Parses YAML text; `path` names it in errors (file and line on syntax errors).
+YAML::Node load_text(const std::string& text, const std::string& path);
 
 /// 1-based line of a node (0 when unknown).
 int line_of(const YAML::Node& node);

@@ -2,6 +2,9 @@
 
 #include <basinkit/error.hpp>
 
+#include <cpl_string.h>
+#include <ogr_api.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,6 +35,87 @@ bool has_surrounded_by(FindingType type) {
   return type == FindingType::exclave || type == FindingType::enclave;
 }
 
+struct WkbWriterDeleter {
+  void operator()(GEOSWKBWriter* w) const noexcept { GEOSWKBWriter_destroy_r(geos::context(), w); }
+};
+
+/// A CSV cell, quoted (RFC 4180) when it holds a comma, quote, CR or LF.
+void write_cell(std::ostream& out, const std::string& cell) {
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) {
+    out << cell;
+    return;
+  }
+  out << '"';
+  for (char c : cell) {
+    if (c == '"') out << '"';
+    out << c;
+  }
+  out << '"';
+}
+
+std::string cell_text(const FlatValue& v, const Column& column) {
+  if (v.text) return *v.text;
+  if (v.integer) {
+    if (column.kind == ColumnKind::boolean) return *v.integer ? "true" : "false";
+    return std::to_string(*v.integer);
+  }
+  if (v.real) return fmt::format("{:.{}f}", *v.real, column.decimals);
+  return "";
+}
+
+OGRFieldType field_type(ColumnKind kind) {
+  switch (kind) {
+    case ColumnKind::real:
+      return OFTReal;
+    case ColumnKind::integer:
+      return OFTInteger64;
+    case ColumnKind::boolean:
+      return OFTInteger;
+    default:
+      return OFTString;
+  }
+}
+
+GDALDriver* gpkg_driver(const std::string& path) {
+  static const bool registered = [] {
+    GDALAllRegister();
+    return true;
+  }();
+  (void)registered;
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+  if (!driver) throw InputError("GDAL has no GPKG driver", Where(path));
+  return driver;
+}
+
+void orient_ring(OGRLinearRing* ring, bool clockwise) {
+  if (ring && ring->getNumPoints() > 3 && (ring->isClockwise() != 0) != clockwise)
+    ring->reversePoints();
+}
+
+/// RFC 7946 section 3.1.6: exterior rings counterclockwise, holes clockwise.
+void orient_rfc7946(OGRGeometry* g) {
+  switch (wkbFlatten(g->getGeometryType())) {
+    case wkbPolygon: {
+      auto* poly = g->toPolygon();
+      orient_ring(poly->getExteriorRing(), false);
+      for (int i = 0; i < poly->getNumInteriorRings(); ++i)
+        orient_ring(poly->getInteriorRing(i), true);
+      break;
+    }
+    case wkbMultiPolygon:
+    case wkbGeometryCollection: {
+      auto* collection = g->toGeometryCollection();
+      for (int i = 0; i < collection->getNumGeometries(); ++i)
+        orient_rfc7946(collection->getGeometryRef(i));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
 std::string joined(const std::vector<std::string>& parts) {
   std::string out;
   for (const auto& p : parts) {
@@ -41,18 +125,15 @@ std::string joined(const std::vector<std::string>& parts) {
   return out;
 }
 
-FlatValue text(std::string s) { return FlatValue{std::move(s), std::nullopt, std::nullopt}; }
-FlatValue optional_text(const std::optional<std::string>& s) { return s ? text(*s) : FlatValue{}; }
-FlatValue real(std::optional<double> v, int decimals) {
+FlatValue text_value(std::string s) { return FlatValue{std::move(s), std::nullopt, std::nullopt}; }
+FlatValue optional_text_value(const std::optional<std::string>& s) {
+  return s ? text_value(*s) : FlatValue{};
+}
+FlatValue real_value(std::optional<double> v, int decimals) {
   if (!v || !std::isfinite(*v)) return {};
   return FlatValue{std::nullopt, rounded(*v, decimals), std::nullopt};
 }
-
-struct WkbWriterDeleter {
-  void operator()(GEOSWKBWriter* w) const noexcept { GEOSWKBWriter_destroy_r(geos::context(), w); }
-};
-
-}  // namespace
+FlatValue boolean_value(bool b) { return FlatValue{std::nullopt, std::nullopt, b ? 1 : 0}; }
 
 double rounded(double value, int decimals) {
   if (!std::isfinite(value)) return value;
@@ -129,7 +210,7 @@ const std::vector<Column>& flat_columns() {
       {"y", ColumnKind::real},
       {"townships", ColumnKind::text},
       {"counties", ColumnKind::text},
-      {"share", ColumnKind::real},
+      {"share", ColumnKind::real, kShareDecimals},
       {"manager", ColumnKind::text},
       {"majority_township", ColumnKind::text},
       {"surrounded_by", ColumnKind::text},
@@ -147,24 +228,42 @@ std::vector<FlatValue> flat_values(const Finding& f) {
     y = (*f.location)[1];
   }
   return {
-      text(to_string(f.type)),
-      text(to_string(f.severity)),
-      text(f.layer),
-      text(joined(f.codes)),
-      text(joined(f.names)),
-      real(f.area_m2, kMetricDecimals),
-      real(x, kMetricDecimals),
-      real(y, kMetricDecimals),
-      text(joined(f.townships)),
-      text(joined(f.counties)),
-      real(f.share, kShareDecimals),
-      optional_text(f.manager),
-      optional_text(f.majority_township),
-      optional_text(f.surrounded_by),
+      text_value(to_string(f.type)),
+      text_value(to_string(f.severity)),
+      text_value(f.layer),
+      text_value(joined(f.codes)),
+      text_value(joined(f.names)),
+      real_value(f.area_m2, kMetricDecimals),
+      real_value(x, kMetricDecimals),
+      real_value(y, kMetricDecimals),
+      text_value(joined(f.townships)),
+      text_value(joined(f.counties)),
+      real_value(f.share, kShareDecimals),
+      optional_text_value(f.manager),
+      optional_text_value(f.majority_township),
+      optional_text_value(f.surrounded_by),
       f.count ? FlatValue{std::nullopt, std::nullopt, *f.count} : FlatValue{},
-      optional_text(f.waived),
-      text(f.message),
+      optional_text_value(f.waived),
+      text_value(f.message),
   };
+}
+
+void write_csv_header(std::ostream& out, const std::vector<Column>& columns) {
+  out << "\xEF\xBB\xBF";  // UTF-8 BOM: Excel reads the file as UTF-8 only with it
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) out << ',';
+    write_cell(out, columns[i].name);
+  }
+  out << "\r\n";
+}
+
+void write_csv_row(std::ostream& out, const std::vector<Column>& columns,
+                   const std::vector<FlatValue>& values) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) out << ',';
+    if (i < values.size()) write_cell(out, cell_text(values[i], columns[i]));
+  }
+  out << "\r\n";
 }
 
 std::ofstream open_output(const std::string& path) {
@@ -188,23 +287,127 @@ std::string extension_of(const std::string& path) {
   return ext;
 }
 
+OgrGeometryPtr to_ogr(const Geometry& geometry) {
+  if (geometry.is_null() || geometry.is_empty()) return nullptr;
+  GEOSContextHandle_t h = geos::context();
+  std::unique_ptr<GEOSWKBWriter, WkbWriterDeleter> writer(GEOSWKBWriter_create_r(h));
+  if (!writer) return nullptr;
+  GEOSWKBWriter_setOutputDimension_r(h, writer.get(), 2);
+  size_t size = 0;
+  unsigned char* wkb = GEOSWKBWriter_write_r(h, writer.get(), geometry.get(), &size);
+  if (!wkb) return nullptr;
+  OGRGeometry* g = nullptr;
+  const OGRErr err = OGRGeometryFactory::createFromWkb(wkb, nullptr, &g, size);
+  GEOSFree_r(h, wkb);
+  if (err == OGRERR_NONE && g) return OgrGeometryPtr(g);
+  OGRGeometryFactory::destroyGeometry(g);
+  return nullptr;
+}
+
 OgrGeometryPtr report_geometry(const Finding& f) {
-  if (!f.geometry.is_empty()) {
-    GEOSContextHandle_t h = geos::context();
-    std::unique_ptr<GEOSWKBWriter, WkbWriterDeleter> writer(GEOSWKBWriter_create_r(h));
-    GEOSWKBWriter_setOutputDimension_r(h, writer.get(), 2);
-    size_t size = 0;
-    unsigned char* wkb = GEOSWKBWriter_write_r(h, writer.get(), f.geometry.get(), &size);
-    if (wkb) {
-      OGRGeometry* g = nullptr;
-      const OGRErr err = OGRGeometryFactory::createFromWkb(wkb, nullptr, &g, size);
-      GEOSFree_r(h, wkb);
-      if (err == OGRERR_NONE && g) return OgrGeometryPtr(g);
-      OGRGeometryFactory::destroyGeometry(g);
-    }
-  }
+  if (OgrGeometryPtr g = to_ogr(f.geometry)) return g;
   if (f.location) return OgrGeometryPtr(new OGRPoint((*f.location)[0], (*f.location)[1]));
   return nullptr;
+}
+
+std::string gdal_detail() {
+  const std::string msg = CPLGetLastErrorMsg();
+  return msg.empty() ? "" : ": " + msg;
+}
+
+crs::SrsPtr parse_crs(const std::string& definition, const std::string& path) {
+  try {
+    return crs::parse(definition);
+  } catch (const InputError& e) {
+    throw InputError(e.problem(), Where(path));
+  }
+}
+
+OGRCoordinateTransformation& ToLonLat::get() {
+  if (transform_) return *transform_;
+  if (working_crs_.empty())
+    throw InputError("the report has geometries but no working CRS to reproject them from",
+                     Where(path_));
+  working_ = parse_crs(working_crs_, path_);
+  wgs84_ = parse_crs("EPSG:4326", path_);
+  CPLErrorReset();
+  transform_.reset(OGRCreateCoordinateTransformation(working_.get(), wgs84_.get()));
+  if (!transform_)
+    throw InputError(
+        fmt::format("no transformation from {} to WGS 84{}", working_crs_, gdal_detail()),
+        Where(path_));
+  return *transform_;
+}
+
+std::string geojson_geometry(OgrGeometryPtr g, ToLonLat& to_lonlat, const std::string& what,
+                             const std::string& path) {
+  if (!g) return "null";
+  CPLErrorReset();
+  if (g->transform(&to_lonlat.get()) != OGRERR_NONE)
+    throw InputError(
+        fmt::format("cannot reproject the geometry of {} to WGS 84{}", what, gdal_detail()),
+        Where(path));
+  orient_rfc7946(g.get());
+  CPLStringList options;
+  options.SetNameValue("COORDINATE_PRECISION", std::to_string(kLonLatDecimals).c_str());
+  char* text = OGR_G_ExportToJsonEx(OGRGeometry::ToHandle(g.get()), options.List());
+  if (!text) return "null";
+  std::string out = text;
+  CPLFree(text);
+  return out;
+}
+
+DatasetPtr create_gpkg(const std::string& path) {
+  GDALDriver* driver = gpkg_driver(path);
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    if (std::filesystem::is_directory(path, ec))
+      throw InputError("cannot write the report: it is a folder", Where(path));
+    if (!std::filesystem::remove(path, ec))
+      throw InputError(fmt::format("cannot replace the existing file: {}", ec.message()),
+                       Where(path));
+  }
+  CPLErrorReset();
+  DatasetPtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw InputError(fmt::format("cannot write the report{}", gdal_detail()), Where(path));
+  return ds;
+}
+
+OGRLayer* create_gpkg_layer(GDALDataset& ds, const std::string& name, OGRSpatialReference* srs,
+                            const std::vector<Column>& columns, const std::string& path) {
+  Where where(path, name);
+  CPLErrorReset();
+  OGRLayer* layer = ds.CreateLayer(name.c_str(), srs, wkbUnknown, nullptr);
+  if (!layer) throw InputError(fmt::format("cannot create the layer{}", gdal_detail()), where);
+  for (const Column& c : columns) {
+    OGRFieldDefn field(c.name.c_str(), field_type(c.kind));
+    if (c.kind == ColumnKind::boolean) field.SetSubType(OFSTBoolean);
+    if (layer->CreateField(&field) != OGRERR_NONE)
+      throw InputError(fmt::format("cannot create field '{}'{}", c.name, gdal_detail()), where);
+  }
+  return layer;
+}
+
+void set_fields(OGRFeature& feature, const std::vector<FlatValue>& values) {
+  const int count = feature.GetFieldCount();
+  for (int i = 0; i < count && static_cast<size_t>(i) < values.size(); ++i) {
+    const FlatValue& v = values[static_cast<size_t>(i)];
+    if (v.text)
+      feature.SetField(i, v.text->c_str());
+    else if (v.real)
+      feature.SetField(i, *v.real);
+    else if (v.integer)
+      feature.SetField(i, static_cast<GIntBig>(*v.integer));
+    else
+      feature.SetFieldNull(i);
+  }
+}
+
+void close_gpkg(DatasetPtr ds, const std::string& path) {
+  CPLErrorReset();
+  ds.reset();
+  if (CPLGetLastErrorType() == CE_Failure)
+    throw InputError(fmt::format("closing the report failed{}", gdal_detail()), Where(path));
 }
 
 }  // namespace basinkit::report

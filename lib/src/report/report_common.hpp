@@ -1,17 +1,22 @@
 #pragma once
 // Internal: what every report format shares — the JSON form of one finding, of the
 // summary and of the provenance, the flat (CSV / GeoPackage) columns of a finding, the
-// rounding of numbers, and the GEOS → OGR geometry bridge.
+// rounding of numbers, CSV cells, the GEOS → OGR geometry bridge, the reprojection of
+// GeoJSON to WGS 84 and the creation of GeoPackage files. Finding reports and screening
+// reports (screening_writers.cpp) both build on these.
 //
 // Numbers: areas and coordinates in the working CRS are rounded to 3 decimals (mm, mm²),
 // shares to 6. A finding's JSON object is built alone (nlohmann::ordered_json, keys in
 // the order DESIGN.md lists them); the report around it is streamed by each writer.
 
 #include <basinkit/findings.hpp>
+#include <basinkit/geometry.hpp>
 #include <basinkit/report.hpp>
 
 #include <cpl_error.h>
+#include <gdal_priv.h>
 #include <ogr_geometry.h>
+#include <ogrsf_frmts.h>
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +25,10 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "crs/srs.hpp"
 
 namespace basinkit::report {
 
@@ -44,12 +52,18 @@ Json provenance_json(const Provenance& p);
 /// Compact JSON text; invalid UTF-8 is replaced rather than thrown.
 std::string dump(const Json& j);
 
-/// The flat columns of a finding, as CSV and GeoPackage write them, in order.
-enum class ColumnKind { text, real, integer };
+/// `parts` joined with ';' (the list separator of flat columns).
+std::string joined(const std::vector<std::string>& parts);
+
+/// A column of a flat report (CSV, GeoPackage). A boolean is an integer 0/1 written
+/// "true"/"false" in CSV and as an OFSTBoolean field in GeoPackage.
+enum class ColumnKind { text, real, integer, boolean };
 struct Column {
-  const char* name;
-  ColumnKind kind;
+  std::string name;
+  ColumnKind kind = ColumnKind::text;
+  int decimals = kMetricDecimals;  ///< real: decimals written to CSV
 };
+/// The flat columns of a finding, as CSV and GeoPackage write them, in order.
 const std::vector<Column>& flat_columns();
 
 /// One flat value: text, or a number, or nothing (empty CSV cell, NULL field).
@@ -58,8 +72,19 @@ struct FlatValue {
   std::optional<double> real;
   std::optional<std::int64_t> integer;
 };
+FlatValue text_value(std::string s);
+FlatValue optional_text_value(const std::optional<std::string>& s);
+/// Rounded to `decimals`; nothing when absent or not finite.
+FlatValue real_value(std::optional<double> v, int decimals);
+FlatValue boolean_value(bool b);
 /// The values of `f` for flat_columns(), same order.
 std::vector<FlatValue> flat_values(const Finding& f);
+
+/// UTF-8 BOM (Excel reads a CSV file as UTF-8 only with it) and the header line.
+void write_csv_header(std::ostream& out, const std::vector<Column>& columns);
+/// One CSV record (RFC 4180: CRLF, cells quoted when they hold a comma, quote, CR or LF).
+void write_csv_row(std::ostream& out, const std::vector<Column>& columns,
+                   const std::vector<FlatValue>& values);
 
 /// A binary output stream to `path`, truncated; InputError naming `path` when it fails.
 std::ofstream open_output(const std::string& path);
@@ -74,9 +99,56 @@ struct OgrGeometryDeleter {
 };
 using OgrGeometryPtr = std::unique_ptr<OGRGeometry, OgrGeometryDeleter>;
 
+/// `g` as OGR (through WKB), or null when it is null or empty or cannot be converted.
+OgrGeometryPtr to_ogr(const Geometry& g);
+
 /// The finding's problem geometry as OGR (through WKB), or its location point when it
 /// has none (or an empty one), or null when it has neither.
 OgrGeometryPtr report_geometry(const Finding& f);
+
+/// ": <last GDAL message>", or "" when there is none.
+std::string gdal_detail();
+/// crs::parse, with an InputError naming `path` (the report) rather than the definition.
+crs::SrsPtr parse_crs(const std::string& definition, const std::string& path);
+
+/// Working CRS → WGS 84 lon/lat, built on first use (a report without geometries needs
+/// no CRS).
+class ToLonLat {
+ public:
+  ToLonLat(std::string working_crs, std::string path)
+      : working_crs_(std::move(working_crs)), path_(std::move(path)) {}
+  /// Throws InputError (naming the report) without a working CRS or a transformation.
+  OGRCoordinateTransformation& get();
+
+ private:
+  std::string working_crs_;
+  std::string path_;
+  crs::SrsPtr working_;
+  crs::SrsPtr wgs84_;
+  crs::TransformPtr transform_;
+};
+
+/// GeoJSON text (RFC 7946: lon/lat, right-hand rings) of `g`, or "null" when it is null.
+/// Throws InputError naming `path` and `what` (the feature) when it cannot be reprojected.
+std::string geojson_geometry(OgrGeometryPtr g, ToLonLat& to_lonlat, const std::string& what,
+                             const std::string& path);
+
+struct DatasetCloser {
+  void operator()(GDALDataset* d) const noexcept { GDALClose(d); }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+
+/// A new, empty GeoPackage at `path`, replacing an existing file. InputError naming
+/// `path` when it is a folder or cannot be written.
+DatasetPtr create_gpkg(const std::string& path);
+/// A layer of `columns` with generic geometry in `srs` (may be null); InputError naming
+/// `path` and the layer when it fails.
+OGRLayer* create_gpkg_layer(GDALDataset& ds, const std::string& name, OGRSpatialReference* srs,
+                            const std::vector<Column>& columns, const std::string& path);
+/// Sets the fields of `feature` from `values` (same order as the layer's columns).
+void set_fields(OGRFeature& feature, const std::vector<FlatValue>& values);
+/// Closes `ds`; InputError naming `path` when GDAL reports a failure.
+void close_gpkg(DatasetPtr ds, const std::string& path);
 
 /// The JSON report, streamed to `out`.
 void write_json_stream(const FindingReport& report, std::ostream& out);

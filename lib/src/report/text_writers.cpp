@@ -19,31 +19,6 @@ const std::vector<Finding>& findings_of(const FindingReport& r) {
   return r.findings ? *r.findings : none;
 }
 
-/// A CSV cell, quoted (RFC 4180) when it holds a comma, quote, CR or LF.
-void write_cell(std::ostream& out, const std::string& cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) {
-    out << cell;
-    return;
-  }
-  out << '"';
-  for (char c : cell) {
-    if (c == '"') out << '"';
-    out << c;
-  }
-  out << '"';
-}
-
-std::string cell_text(const FlatValue& v, const Column& column) {
-  if (v.text) return *v.text;
-  if (v.integer) return std::to_string(*v.integer);
-  if (v.real) {
-    const int decimals =
-        std::string_view(column.name) == "share" ? kShareDecimals : kMetricDecimals;
-    return fmt::format("{:.{}f}", *v.real, decimals);
-  }
-  return "";
-}
-
 }  // namespace
 
 void write_json_stream(const FindingReport& report, std::ostream& out) {
@@ -66,18 +41,8 @@ void write_json_file(const FindingReport& report, const std::string& path) {
 
 void write_csv_file(const FindingReport& report, const std::string& path) {
   std::ofstream out = open_output(path);
-  out << "\xEF\xBB\xBF";  // UTF-8 BOM: Excel reads the file as UTF-8 only with it
-  const auto& columns = flat_columns();
-  for (size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i].name;
-  out << "\r\n";
-  for (const Finding& f : findings_of(report)) {
-    const std::vector<FlatValue> values = flat_values(f);
-    for (size_t i = 0; i < columns.size(); ++i) {
-      if (i) out << ',';
-      write_cell(out, cell_text(values[i], columns[i]));
-    }
-    out << "\r\n";
-  }
+  write_csv_header(out, flat_columns());
+  for (const Finding& f : findings_of(report)) write_csv_row(out, flat_columns(), flat_values(f));
   finish_output(out, path);
 }
 

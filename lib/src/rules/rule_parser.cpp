@@ -38,6 +38,10 @@ namespace {
 
 // Nested all/any/not deeper than this is refused (and keeps the parser's stack bounded).
 constexpr int kMaxScopeDepth = 32;
+// Scopes and codes per file. YAML aliases can repeat a scope in itself level after level
+// (8 aliases per level, 10 levels: 10^9 scopes from a few hundred bytes, found by
+// fuzzing), so the parsed size is bounded, not only the depth.
+constexpr size_t kMaxScopeParts = 1000000;
 
 class Parser {
  public:
@@ -80,8 +84,12 @@ class Parser {
     }
   }
 
-  Scope scope(const YAML::Node& n, int depth) const {
+  Scope scope(const YAML::Node& n, int depth) {
     if (depth > kMaxScopeDepth) fail(n, "scope nested too deeply");
+    if (++scope_parts_ > kMaxScopeParts)
+      fail(n, fmt::format("the scopes are too large (more than {} parts; aliases repeating "
+                          "scopes?)",
+                          kMaxScopeParts));
     only_keys(n, {"all", "any", "not", "basin", "unit", "township", "county", "in", "near"},
               "scope");
     std::vector<Scope> parts;
@@ -118,6 +126,7 @@ class Parser {
                  : key == "township" ? Scope::Kind::township
                                      : Scope::Kind::county;
         s.codes = list(v, key);
+        scope_parts_ += s.codes.size();
       }
       parts.push_back(std::move(s));
     }
@@ -292,6 +301,7 @@ class Parser {
  private:
   std::string path_;
   std::string rule_id_;
+  size_t scope_parts_ = 0;
 };
 
 }  // namespace

@@ -8,7 +8,11 @@
 namespace basinkit {
 
 std::vector<Waiver> read_waivers(const std::string& path) {
-  const YAML::Node root = yaml::load_file(path);
+  return parse_waivers(yaml::read_file(path), path);
+}
+
+std::vector<Waiver> parse_waivers(const std::string& text, const std::string& path) {
+  const YAML::Node root = yaml::load_text(text, path);
   auto fail = [&](const YAML::Node& at, const std::string& what) {
     throw InputError(what, Where(path, "", "", "", yaml::line_of(at)));
   };
