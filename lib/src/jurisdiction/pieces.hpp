@@ -1,53 +1,21 @@
 #pragma once
-// Internal: the geometric vocabulary of the jurisdiction checks (DESIGN.md section 5,
-// "Precise semantics"): valid polygonal copies of features, parts and pieces, the
-// thinness test, a point inside a piece, and the wording of areas in messages.
-//
-// Every function works in the calling thread's GEOS context and never throws on bad
-// geometry: a GEOS failure gives a null pointer, NaN or `false`, as documented.
+// Internal: the shared geometric vocabulary (geometry/pieces.hpp) and message wording
+// (findings/wording.hpp), named in the jurisdiction namespace where its checks use them.
 
-#include <array>
-#include <string>
-#include <vector>
-
-#include "geometry/geos_context.hpp"
+#include "findings/wording.hpp"
+#include "geometry/pieces.hpp"
 
 namespace basinkit::jurisdiction {
 
+using geos::area_of;
+using geos::clone;
 using geos::GeometryPtr;
-
-/// A valid, polygonal copy of `g`: a clone when `g` is valid, else its repair by
-/// GEOSMakeValid (LINEWORK method, collapsed parts dropped, as PostGIS) keeping only
-/// the polygons. Null when `g` is null or empty, nothing polygonal is left, or GEOS fails.
-GeometryPtr valid_polygonal(const GEOSGeometry* g);
-
-/// The polygons of `g`, recursively through collections (borrowed; they live in `g`).
-/// For a valid multipolygon these are its parts: parts touching at a point stay separate.
-std::vector<const GEOSGeometry*> polygons_of(const GEOSGeometry* g);
-
-/// Planar area (m² in the working CRS); 0 for null geometry or when GEOS fails.
-double area_of(const GEOSGeometry* g);
-
-/// Whether a polygon is thin: its largest inscribed circle has a diameter below
-/// `tolerance_m` (GEOSMaximumInscribedCircle computed to `tolerance_m` / 100). A coarse
-/// pass first proves most pieces wide cheaply (its radius is a lower bound of the true
-/// one). Nothing is thin when `tolerance_m` <= 0; a GEOS failure counts as not thin,
-/// so that a defect is reported rather than hidden.
-bool is_thin(const GEOSGeometry* polygon, double tolerance_m);
-
-/// A point inside `g` (GEOSPointOnSurface): [easting, northing]; NaN on failure.
-std::array<double, 2> point_inside(const GEOSGeometry* g);
-
-/// A multipolygon owning clones of `polygons` (null when the list is empty).
-GeometryPtr multipolygon_of(const std::vector<const GEOSGeometry*>& polygons);
-
-/// A clone of `g` (null for null).
-GeometryPtr clone(const GEOSGeometry* g);
-
-/// An area for a message: "35.2 平方米", "2.31 公顷" or "12.47 平方公里".
-std::string area_text(double area_m2);
-
-/// "CODE（名称）", or "CODE" when the name is empty.
-std::string label(const std::string& code, const std::string& name);
+using geos::is_thin;
+using geos::multipolygon_of;
+using geos::point_inside;
+using geos::polygons_of;
+using geos::valid_polygonal;
+using wording::area_text;
+using wording::label;
 
 }  // namespace basinkit::jurisdiction

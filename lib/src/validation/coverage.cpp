@@ -12,6 +12,7 @@
 #include <set>
 
 #include "common/parallel.hpp"
+#include "findings/wording.hpp"
 #include "geometry/envelope_index.hpp"
 #include "geometry/pieces.hpp"
 #include "validation/checks.hpp"
@@ -31,10 +32,6 @@ struct Family {
   const GEOSGeometry* parent = nullptr;  ///< union when the code is duplicated
   std::vector<size_t> children;          ///< indexes into view.level(level)
 };
-
-std::string named(const std::string& code, const std::string& name) {
-  return name.empty() ? code : fmt::format("{}（{}）", code, name);
-}
 
 GeometryPtr union_of(const std::vector<const GEOSGeometry*>& parts) {
   GEOSContextHandle_t h = geos::context();
@@ -168,9 +165,10 @@ class CoverageCheck {
     GeometryPtr gaps = difference(fam.parent, covered.get());
     if (gaps && allowed_gaps_) gaps = difference(gaps.get(), allowed_gaps_.get());
     const std::string child_label = level_label(view_, fam.level);
-    const std::string parent_label = fam.level == 1 ? "规划范围"
-                                                    : level_label(view_, fam.level - 1) + " " +
-                                                          named(fam.parent_code, fam.parent_name);
+    const std::string parent_label = fam.level == 1
+                                         ? "规划范围"
+                                         : level_label(view_, fam.level - 1) + " " +
+                                               wording::label(fam.parent_code, fam.parent_name);
     for (GeometryPtr& piece : geos::split_pieces(gaps.get())) {
       const double area = geos::area_of(piece.get());
       if (area < min_area_) continue;
@@ -178,13 +176,13 @@ class CoverageCheck {
       Finding f;
       if (geos::is_thin(piece.get(), tolerance_)) {
         f = make_finding(FindingType::sliver, layer, bordering(fam, piece.get()));
-        f.message = fmt::format("{}内有一条细碎缝隙（宽度小于 {} 米，{:.1f} 平方米）未被{}覆盖",
-                                parent_label, tolerance_, area, child_label);
+        f.message = fmt::format("{}内有一条细碎缝隙（宽度小于 {} 米，{}）未被{}覆盖", parent_label,
+                                tolerance_, wording::area_text(area), child_label);
       } else {
         f = make_finding(FindingType::gap, layer, {});
         if (!fam.parent_code.empty()) f.codes = {fam.parent_code};
-        f.message = fmt::format("{}内有 {:.1f} 平方米未被任何{}覆盖（死角盲区）", parent_label,
-                                area, child_label);
+        f.message = fmt::format("{}内有 {}未被任何{}覆盖（死角盲区）", parent_label,
+                                wording::area_text(area), child_label);
       }
       place(f, std::move(piece), area);
       found.push_back(std::move(f));
@@ -202,10 +200,10 @@ class CoverageCheck {
         Finding f = make_finding(thin ? FindingType::sliver : FindingType::outside_parent,
                                  child.layer, codes);
         f.message =
-            fmt::format("{} {} 有{} {:.1f} 平方米超出{}", child_label,
-                        named(child.feature->code, child.feature->name),
+            fmt::format("{} {} 有{} {}超出{}", child_label,
+                        wording::label(child.feature->code, child.feature->name),
                         thin ? "细碎（宽度小于 " + fmt::format("{}", tolerance_) + " 米）的" : "",
-                        area, parent_label);
+                        wording::area_text(area), parent_label);
         place(f, std::move(piece), area);
         found.push_back(std::move(f));
       }
@@ -281,9 +279,10 @@ class CoverageCheck {
         Finding f = make_finding(thin ? FindingType::sliver : FindingType::overlap, a.layer,
                                  {a.feature->code, b.feature->code});
         f.message = fmt::format(
-            "{} {} 与 {} {}重叠 {:.1f} 平方米", label, named(a.feature->code, a.feature->name),
-            named(b.feature->code, b.feature->name),
-            thin ? "细碎（宽度小于 " + fmt::format("{}", tolerance_) + " 米）" : "", area);
+            "{} {} 与 {} {}重叠 {}", label, wording::label(a.feature->code, a.feature->name),
+            wording::label(b.feature->code, b.feature->name),
+            thin ? "细碎（宽度小于 " + fmt::format("{}", tolerance_) + " 米）" : "",
+            wording::area_text(area));
         kept.emplace_back(GEOSGeom_clone_r(h, piece.get()));
         place(f, std::move(piece), area);
         found.push_back(std::move(f));

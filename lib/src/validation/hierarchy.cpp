@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "findings/wording.hpp"
 #include "validation/checks.hpp"
 
 namespace basinkit::validation {
@@ -19,9 +20,7 @@ Finding make_finding(FindingType type, std::string layer, std::vector<std::strin
 
 namespace {
 
-std::string named(const PlanFeature& f) {
-  return f.name.empty() ? f.code : fmt::format("{}（{}）", f.code, f.name);
-}
+std::string named(const PlanFeature& f) { return wording::label(f.code, f.name); }
 
 void duplicates(const std::string& layer, const std::string& label,
                 const std::vector<const PlanFeature*>& features, std::vector<Finding>& out) {
