@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 
 namespace basinkit {
@@ -98,12 +99,20 @@ Provenance plan_provenance(const Plan& plan, const std::string& command_line) {
     manifest.sha256 = sha256_of_file(plan.manifest.path);
     p.inputs.push_back(std::move(manifest));
   }
+  // Several layers often share one file (a GeoPackage): hash each file once.
+  std::map<std::string, std::string> hashed;
   for (const LayerSource& s : plan.sources) {
     Provenance::Input in;
     in.role = s.key;
     in.path = without_password(s.resolved.empty() ? s.source : s.resolved);
     in.layer = s.layer_name;
-    in.sha256 = !s.sha256.empty() ? s.sha256 : sha256_of_file(main_file(s));
+    if (!s.sha256.empty()) {
+      in.sha256 = s.sha256;
+    } else {
+      const std::string file = main_file(s);
+      auto it = hashed.find(file);
+      in.sha256 = it != hashed.end() ? it->second : (hashed[file] = sha256_of_file(file));
+    }
     in.crs = s.source_crs;
     in.transformation = s.transformation;
     p.inputs.push_back(std::move(in));
