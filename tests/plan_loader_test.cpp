@@ -307,6 +307,16 @@ TEST_CASE("Bad set-up stops with file, layer, feature and field named") {
                                                Catch::Contains("field 'level'") &&
                                                Catch::Contains("'two'"));
   }
+  SECTION("a level too large for any plan names the feature instead of overflowing") {
+    write_layer(dir / "b.gpkg", {"GPKG",
+                                 "b",
+                                 "EPSG:4547",
+                                 {"code", "level", "parent"},
+                                 {{{"A", "99999999999", ""}, box(0, 0, 1, 1)}}});
+    set_layer(manifest, "basins", "b.gpkg");
+    CHECK_THROWS_WITH(load_plan(manifest),
+                      Catch::Contains("feature 1") && Catch::Contains("99999999999"));
+  }
   SECTION("a bad where filter") {
     set_layer(manifest, "units",
               "{ source: units.gpkg, where: \"NOPE = \", fields: { code: UNIT_CODE, basin: "

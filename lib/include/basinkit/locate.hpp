@@ -25,7 +25,9 @@ struct Location {
 };
 
 /// An index over a plan for repeated point queries. Holds references into `plan`, which
-/// must outlive it. Not safe for concurrent use: give each thread its own Locator.
+/// must outlive it. locate(x, y) and locate() of a point may be called from several
+/// threads at once; locate() of lines and polygons uses GEOS prepared geometries, which are
+/// not shareable: give each thread its own Locator for those.
 class Locator {
  public:
   explicit Locator(const Plan& plan);

@@ -4,6 +4,7 @@
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
+#include <boost/iterator/function_output_iterator.hpp>
 
 #include <array>
 #include <vector>
@@ -33,6 +34,14 @@ class EnvelopeIndex {
     items.reserve(hits.size());
     for (const Entry& e : hits) items.push_back(e.second);
     return items;
+  }
+
+  /// Calls fn(item) for each item whose box holds the point; allocates nothing.
+  template <typename Fn>
+  void for_each_at(double x, double y, Fn&& fn) const {
+    tree_.query(
+        boost::geometry::index::intersects(Point(x, y)),
+        boost::iterators::make_function_output_iterator([&fn](const Entry& e) { fn(e.second); }));
   }
 
  private:

@@ -42,7 +42,8 @@ void fill_common(PlanFeature& out, RawFeature& raw, const std::set<std::string>&
 
 int parse_level(const RawFeature& f, const LayerSource& src, const std::string& field) {
   const std::string s = value(f, "level");
-  static const std::regex digits("^[0-9]+(\\.0*)?$");
+  // At most 3 digits (levels 1..999): no overflow, whatever the data say.
+  static const std::regex digits("^0*[0-9]{1,3}(\\.0*)?$");
   if (!std::regex_match(s, digits) || std::stoi(s) < 1) {
     Where w{src.source};
     w.layer = src.key;

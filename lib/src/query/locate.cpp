@@ -1,55 +1,41 @@
 #include <basinkit/locate.hpp>
 
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 
-#include "geometry/geos_context.hpp"
+#include "geometry/envelope_index.hpp"
+#include "geometry/point_in_area.hpp"
 
 namespace basinkit {
 namespace {
 
-namespace bg = boost::geometry;
-namespace bgi = boost::geometry::index;
-using BoxPoint = bg::model::point<double, 2, bg::cs::cartesian>;
-using Box = bg::model::box<BoxPoint>;
-using Entry = std::pair<Box, std::size_t>;
-
-/// Features of one kind (units, townships, one basin level): an envelope index plus
-/// prepared geometries, answering "which feature with the smallest code holds (x, y)".
+/// Features of one kind (units, townships, one basin level): an envelope index, the
+/// point-in-polygon kernels for points and prepared geometries for lines and polygons.
 class FeatureIndex {
  public:
   void add(const PlanFeature& f) {
     if (f.geometry.is_empty()) return;
     const Extent e = f.geometry.extent();
-    entries_.emplace_back(Box({e[0], e[1]}, {e[2], e[3]}), features_.size());
+    index_.add({e[0], e[1], e[2], e[3]}, features_.size());
     features_.push_back(&f);
+    kernels_.emplace_back(f.geometry.get());
     prepared_.push_back(geos::prepare(f.geometry.get()));
   }
-  void build() { tree_ = bgi::rtree<Entry, bgi::quadratic<16>>(entries_.begin(), entries_.end()); }
+  void build() { index_.build(); }
 
   /// The feature sharing most of `site` (area for polygons, length for lines; ties to the
   /// smallest code), or nullptr.
   const PlanFeature* most_of(const GEOSGeometry* site, bool polygon) const {
     GEOSContextHandle_t h = geos::context();
-    std::array<double, 4> e{};
-    GEOSGeom_getXMin_r(h, site, &e[0]);
-    GEOSGeom_getYMin_r(h, site, &e[1]);
-    GEOSGeom_getXMax_r(h, site, &e[2]);
-    GEOSGeom_getYMax_r(h, site, &e[3]);
-    std::vector<Entry> hits;
-    tree_.query(bgi::intersects(Box({e[0], e[1]}, {e[2], e[3]})), std::back_inserter(hits));
     const PlanFeature* best = nullptr;
     double best_measure = -1;
-    for (const Entry& hit : hits) {
-      if (GEOSPreparedIntersects_r(h, prepared_[hit.second].get(), site) != 1) continue;
-      geos::GeometryPtr shared(GEOSIntersection_r(h, site, features_[hit.second]->geometry.get()));
+    for (size_t i : index_.query(geos::envelope(site))) {
+      if (GEOSPreparedIntersects_r(h, prepared_[i].get(), site) != 1) continue;
+      geos::GeometryPtr shared(GEOSIntersection_r(h, site, features_[i]->geometry.get()));
       double measure = 0;
       if (shared) (polygon ? GEOSArea_r : GEOSLength_r)(h, shared.get(), &measure);
-      const PlanFeature* f = features_[hit.second];
+      const PlanFeature* f = features_[i];
       if (measure > best_measure || (measure == best_measure && best && f->code < best->code)) {
         best = f;
         best_measure = measure;
@@ -58,24 +44,22 @@ class FeatureIndex {
     return best;
   }
 
-  /// The smallest-code feature whose closed area holds the point, or nullptr.
-  const PlanFeature* find(const GEOSGeometry* point, double x, double y) const {
-    std::vector<Entry> hits;
-    tree_.query(bgi::intersects(BoxPoint(x, y)), std::back_inserter(hits));
-    std::sort(hits.begin(), hits.end(), [this](const Entry& a, const Entry& b) {
-      return features_[a.second]->code < features_[b.second]->code;
+  /// The smallest-code feature whose closed area holds the point, or nullptr. Touches no
+  /// prepared geometry: safe to call from several threads.
+  const PlanFeature* find(double x, double y) const {
+    const PlanFeature* best = nullptr;
+    index_.for_each_at(x, y, [&](size_t i) {
+      const PlanFeature* f = features_[i];
+      if ((!best || f->code < best->code) && kernels_[i].covers(x, y)) best = f;
     });
-    for (const Entry& hit : hits)
-      if (GEOSPreparedIntersects_r(geos::context(), prepared_[hit.second].get(), point) == 1)
-        return features_[hit.second];
-    return nullptr;
+    return best;
   }
 
  private:
-  std::vector<Entry> entries_;
+  geos::EnvelopeIndex index_;
   std::vector<const PlanFeature*> features_;
+  std::vector<geos::PointInArea> kernels_;
   std::vector<geos::PreparedPtr> prepared_;
-  bgi::rtree<Entry, bgi::quadratic<16>> tree_;
 };
 
 }  // namespace
@@ -140,25 +124,23 @@ Location Locator::locate(const Geometry& site) const {
 
 Location Locator::locate(double x, double y) const {
   Location out;
-  const geos::GeometryPtr point = geos::make_point(x, y);
   bool anything = false;
-  if (const auto* unit = static_cast<const ControlUnit*>(impl_->units.find(point.get(), x, y))) {
+  if (const auto* unit = static_cast<const ControlUnit*>(impl_->units.find(x, y))) {
     out.unit = unit->code;
     if (!unit->township.empty()) out.manager = unit->township;
     anything = true;
   }
-  if (const auto* t = static_cast<const Township*>(impl_->townships.find(point.get(), x, y))) {
+  if (const auto* t = static_cast<const Township*>(impl_->townships.find(x, y))) {
     out.township = t->code;
     if (!t->county.empty()) out.county = t->county;
     anything = true;
   }
   for (const auto& [level, index] : impl_->basins) {
-    const PlanFeature* b = index.find(point.get(), x, y);
+    const PlanFeature* b = index.find(x, y);
     out.basins[level] = b ? std::optional<std::string>(b->code) : std::nullopt;
     anything |= b != nullptr;
   }
-  out.outside_plan =
-      impl_->has_boundary ? impl_->boundary.find(point.get(), x, y) == nullptr : !anything;
+  out.outside_plan = impl_->has_boundary ? impl_->boundary.find(x, y) == nullptr : !anything;
   return out;
 }
 

@@ -73,6 +73,21 @@ FeatureSet::FeatureSet(std::vector<std::pair<std::string, const GEOSGeometry*>> 
   }
   envelopes_.build();
   segment_index_.build();
+  kernels_.reserve(features_.size());
+  for (const auto& f : features_) kernels_.emplace_back(f.second);  // exterior for non-polygons
+}
+
+Match FeatureSet::covers(double x, double y) const {
+  Match m;
+  size_t best = features_.size();
+  envelopes_.for_each_at(x, y, [&](size_t i) {
+    if (i < best && kernels_[i].covers(x, y)) best = i;  // sorted by code: smallest index
+  });
+  if (best < features_.size()) {
+    m.hit = true;
+    m.code = features_[best].first;
+  }
+  return m;
 }
 
 Match FeatureSet::intersects(const GEOSGeometry* site, bool site_is_polygon,
@@ -96,20 +111,20 @@ Match FeatureSet::intersects(const GEOSGeometry* site, bool site_is_polygon,
 }
 
 Match FeatureSet::within(const GEOSGeometry* site, bool site_is_point, double within_m,
-                         PreparedCache& cache) const {
+                         PreparedCache* cache) const {
   GEOSContextHandle_t h = geos::context();
   Match m;
   double best = std::numeric_limits<double>::infinity();
   size_t best_feature = 0;
   // Inside a polygon feature: distance 0.
+  const std::array<double, 4> box = geos::envelope(site);
   if (polygonal_) {
-    Match inside = intersects(site, false, cache);
+    Match inside = site_is_point ? covers(box[0], box[1]) : intersects(site, false, *cache);
     if (inside.hit) {
       inside.distance_m = 0;
       return inside;
     }
   }
-  const std::array<double, 4> box = geos::envelope(site);
   const std::vector<size_t> hits = segment_index_.query(box, within_m);
   if (site_is_point) {
     for (size_t s : hits) {
@@ -127,7 +142,7 @@ Match FeatureSet::within(const GEOSGeometry* site, bool site_is_point, double wi
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     for (size_t i : candidates) {
       double d = 0;
-      if (GEOSPreparedDistance_r(h, cache.get(*this, i), site, &d) != 1) continue;
+      if (GEOSPreparedDistance_r(h, cache->get(*this, i), site, &d) != 1) continue;
       if (d < best) {
         best = d;
         best_feature = i;

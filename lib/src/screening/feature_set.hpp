@@ -15,6 +15,7 @@
 
 #include "geometry/envelope_index.hpp"
 #include "geometry/geos_context.hpp"
+#include "geometry/point_in_area.hpp"
 
 namespace basinkit::screening {
 
@@ -43,9 +44,13 @@ class FeatureSet {
 
   /// Does the site intersect (closed: touching counts) any feature?
   Match intersects(const GEOSGeometry* site, bool site_is_polygon, PreparedCache& cache) const;
+  /// The same for a point site, by the point-in-polygon kernels (no GEOS call, no
+  /// allocation, thread-safe).
+  Match covers(double x, double y) const;
   /// Is the site within `within_m` (inclusive) of any feature? distance_m = the minimum.
+  /// `cache` may be null for point sites.
   Match within(const GEOSGeometry* site, bool site_is_point, double within_m,
-               PreparedCache& cache) const;
+               PreparedCache* cache) const;
 
  private:
   struct Segment {
@@ -56,7 +61,10 @@ class FeatureSet {
   geos::EnvelopeIndex envelopes_;
   std::vector<Segment> segments_;
   geos::EnvelopeIndex segment_index_;
-  bool polygonal_ = false;  ///< any feature has area: a site inside it is at distance 0
+  bool polygonal_ = false;
+  /// Point-in-polygon kernels of polygonal features (empty for the others).
+  std::vector<geos::PointInArea>
+      kernels_;  ///< any feature has area: a site inside it is at distance 0
 };
 
 /// Distance from (px, py) to the segment (x1, y1)-(x2, y2).

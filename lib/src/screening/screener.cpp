@@ -40,7 +40,9 @@ using screening::PreparedCache;
 using screening::CompiledRule;
 using screening::CompiledScope;
 
-/// What one thread needs of its own: GEOS prepared geometries are not shareable.
+/// What one thread needs of its own for line and polygon sites: GEOS prepared geometries
+/// are not shareable. Point sites need none of it (point-in-polygon kernels, segment
+/// index: immutable, shared).
 struct PerThread {
   explicit PerThread(const Plan& plan, size_t sets) : locator(plan), caches(sets) {}
   Locator locator;
@@ -129,6 +131,7 @@ struct Screener::Impl {
   screening::CompiledRules compiled;  ///< points into `files`
   const std::vector<std::unique_ptr<FeatureSet>>& sets;
   const std::vector<CompiledRule>& rules;
+  Locator points;  ///< shared by all threads: point queries only
   std::mutex mutex;
   std::map<std::thread::id, std::unique_ptr<PerThread>> threads;
 
@@ -137,7 +140,8 @@ struct Screener::Impl {
         files(std::move(f)),
         compiled(plan, files),
         sets(compiled.sets()),
-        rules(compiled.rules()) {}
+        rules(compiled.rules()),
+        points(p) {}
 
   PerThread& here() {
     std::lock_guard<std::mutex> lock(mutex);
@@ -146,28 +150,31 @@ struct Screener::Impl {
     return *slot;
   }
 
+  /// `x`, `y`: the site when it is a point (then the point-in-polygon kernels answer).
   bool evaluate(const CompiledScope& c, const GEOSGeometry* site, bool point, bool polygon,
-                PerThread& t, Evidence& evidence) const {
+                double x, double y, PerThread* t, Evidence& evidence) const {
     switch (c.kind) {
       case Scope::Kind::all:
         for (const auto& child : c.children)
-          if (!evaluate(child, site, point, polygon, t, evidence)) return false;
+          if (!evaluate(child, site, point, polygon, x, y, t, evidence)) return false;
         return true;
       case Scope::Kind::any:
         for (const auto& child : c.children)
-          if (evaluate(child, site, point, polygon, t, evidence)) return true;
+          if (evaluate(child, site, point, polygon, x, y, t, evidence)) return true;
         return false;
       case Scope::Kind::negation: {
         Evidence ignored;
-        return !evaluate(c.children.front(), site, point, polygon, t, ignored);
+        return !evaluate(c.children.front(), site, point, polygon, x, y, t, ignored);
       }
       case Scope::Kind::near: {
-        const Match m = sets[c.set]->within(site, point, c.within_m, t.caches[c.set]);
+        const Match m =
+            sets[c.set]->within(site, point, c.within_m, t ? &t->caches[c.set] : nullptr);
         if (m.hit) evidence.distance_m = m.distance_m;
         return m.hit;
       }
       default: {
-        const Match m = sets[c.set]->intersects(site, polygon, t.caches[c.set]);
+        const Match m = point ? sets[c.set]->covers(x, y)
+                              : sets[c.set]->intersects(site, polygon, t->caches[c.set]);
         if (!m.hit) return false;
         if (c.kind == Scope::Kind::unit)
           evidence.unit = m.code;
@@ -191,7 +198,6 @@ const std::vector<RuleFile>& Screener::files() const { return impl_->files; }
 SiteResult Screener::screen(const Site& site) const {
   SiteResult out;
   out.id = site.id;
-  PerThread& t = impl_->here();
   const GEOSGeometry* g = site.geometry.get();
   GEOSContextHandle_t h = geos::context();
   if (!g || GEOSisEmpty_r(h, g)) {
@@ -199,10 +205,19 @@ SiteResult Screener::screen(const Site& site) const {
     out.location.outside_plan = true;
     return out;
   }
-  out.location = t.locator.locate(site.geometry);
   const int type = GEOSGeomTypeId_r(h, g);
   const bool point = type == GEOS_POINT;
   const bool polygon = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
+  double x = 0, y = 0;
+  PerThread* t = nullptr;
+  if (point) {
+    GEOSGeomGetX_r(h, g, &x);
+    GEOSGeomGetY_r(h, g, &y);
+    out.location = impl_->points.locate(x, y);
+  } else {
+    t = &impl_->here();
+    out.location = t->locator.locate(site.geometry);
+  }
   std::set<std::string> missing;
   bool any[4] = {false, false, false, false};
   for (const CompiledRule& c : impl_->rules) {
@@ -210,13 +225,13 @@ SiteResult Screener::screen(const Site& site) const {
     if (!applies(rule.applies_to, site, missing)) continue;
     Evidence evidence;
     // No scope: the whole plan area.
-    if (c.scope ? !impl_->evaluate(*c.scope, g, point, polygon, t, evidence)
+    if (c.scope ? !impl_->evaluate(*c.scope, g, point, polygon, x, y, t, evidence)
                 : out.location.outside_plan)
       continue;
     if (c.unless_scope || rule.unless_applies_to) {
       Evidence ignored;
       const bool unless_place =
-          !c.unless_scope || impl_->evaluate(*c.unless_scope, g, point, polygon, t, ignored);
+          !c.unless_scope || impl_->evaluate(*c.unless_scope, g, point, polygon, x, y, t, ignored);
       const bool unless_what =
           !rule.unless_applies_to || applies(*rule.unless_applies_to, site, missing);
       if (unless_place && unless_what) continue;

@@ -1,0 +1,152 @@
+#include "geometry/point_in_area.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace basinkit::geos {
+namespace {
+
+/// A double-double number (about 106 bits): enough for the sign of a 2x2 determinant of
+/// differences of doubles.
+struct DD {
+  double hi, lo;
+};
+
+DD two_sum(double a, double b) {
+  const double s = a + b;
+  const double bb = s - a;
+  return {s, (a - (s - bb)) + (b - bb)};
+}
+
+DD add(DD a, DD b) {
+  DD s = two_sum(a.hi, b.hi);
+  s.lo += a.lo + b.lo;
+  return two_sum(s.hi, s.lo);
+}
+
+DD neg(DD a) { return {-a.hi, -a.lo}; }
+
+DD mul(DD a, DD b) {
+  const double p = a.hi * b.hi;
+  const double e = std::fma(a.hi, b.hi, -p);  // exact error of the product
+  const double lo = e + (a.hi * b.lo + a.lo * b.hi);
+  return two_sum(p, lo);
+}
+
+int signum(DD a) {
+  if (a.hi > 0) return 1;
+  if (a.hi < 0) return -1;
+  return a.lo > 0 ? 1 : (a.lo < 0 ? -1 : 0);
+}
+
+// Relative error bound of the floating-point filter, as GEOS uses.
+constexpr double kSafeEpsilon = 1e-15;
+
+}  // namespace
+
+int orientation_index(double p1x, double p1y, double p2x, double p2y, double qx, double qy) {
+  const double detleft = (p1x - qx) * (p2y - qy);
+  const double detright = (p1y - qy) * (p2x - qx);
+  const double det = detleft - detright;
+  double detsum = 0;
+  if (detleft > 0) {
+    if (detright <= 0) return det > 0 ? 1 : (det < 0 ? -1 : 0);
+    detsum = detleft + detright;
+  } else if (detleft < 0) {
+    if (detright >= 0) return det > 0 ? 1 : (det < 0 ? -1 : 0);
+    detsum = -detleft - detright;
+  } else {
+    return det > 0 ? 1 : (det < 0 ? -1 : 0);
+  }
+  const double bound = kSafeEpsilon * detsum;
+  if (det >= bound || -det >= bound) return det > 0 ? 1 : -1;
+  const DD dx1 = two_sum(p2x, -p1x), dy1 = two_sum(p2y, -p1y);
+  const DD dx2 = two_sum(qx, -p2x), dy2 = two_sum(qy, -p2y);
+  return signum(add(mul(dx1, dy2), neg(mul(dy1, dx2))));
+}
+
+PointInArea::PointInArea(const GEOSGeometry* polygonal) {
+  GEOSContextHandle_t h = context();
+  std::vector<double> buffer;
+  auto add_ring = [&](const GEOSGeometry* ring) {
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ring);
+    unsigned n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &n) || n < 2) return;
+    buffer.resize(2 * static_cast<size_t>(n));
+    if (!GEOSCoordSeq_copyToBuffer_r(h, seq, buffer.data(), 0, 0)) return;
+    for (unsigned i = 0; i + 1 < n; ++i)
+      edges_.push_back({buffer[2 * i], buffer[2 * i + 1], buffer[2 * i + 2], buffer[2 * i + 3]});
+  };
+  auto add_polygon = [&](const GEOSGeometry* p) {
+    if (GEOSisEmpty_r(h, p)) return;
+    add_ring(GEOSGetExteriorRing_r(h, p));
+    for (int i = 0; i < GEOSGetNumInteriorRings_r(h, p); ++i)
+      add_ring(GEOSGetInteriorRingN_r(h, p, i));
+  };
+  if (!polygonal) return;
+  const int type = GEOSGeomTypeId_r(h, polygonal);
+  if (type == GEOS_POLYGON) add_polygon(polygonal);
+  if (type == GEOS_MULTIPOLYGON)
+    for (int i = 0; i < GEOSGetNumGeometries_r(h, polygonal); ++i)
+      add_polygon(GEOSGetGeometryN_r(h, polygonal, i));
+  if (edges_.empty()) return;
+
+  xmin_ = ymin_ = INFINITY;
+  xmax_ = ymax_ = -INFINITY;
+  for (const Edge& e : edges_) {
+    xmin_ = std::min({xmin_, e.x1, e.x2});
+    xmax_ = std::max({xmax_, e.x1, e.x2});
+    ymin_ = std::min({ymin_, e.y1, e.y2});
+    ymax_ = std::max({ymax_, e.y1, e.y2});
+  }
+  // About four edges per slab on a typical ring.
+  const size_t slabs = std::max<size_t>(1, edges_.size() / 4);
+  slab_count_ = slabs;
+  slab_height_ = ymax_ > ymin_ ? (ymax_ - ymin_) / static_cast<double>(slabs) : 1;
+  std::vector<std::uint32_t> count(slabs + 1, 0);
+  for (const Edge& e : edges_)
+    for (size_t s = slab_of(std::min(e.y1, e.y2)); s <= slab_of(std::max(e.y1, e.y2)); ++s)
+      ++count[s + 1];
+  slab_start_.assign(slabs + 1, 0);
+  for (size_t s = 0; s < slabs; ++s) slab_start_[s + 1] = slab_start_[s] + count[s + 1];
+  slab_edges_.resize(slab_start_[slabs]);
+  std::vector<std::uint32_t> fill(slab_start_.begin(), slab_start_.end() - 1);
+  for (size_t i = 0; i < edges_.size(); ++i) {
+    const Edge& e = edges_[i];
+    for (size_t s = slab_of(std::min(e.y1, e.y2)); s <= slab_of(std::max(e.y1, e.y2)); ++s)
+      slab_edges_[fill[s]++] = static_cast<std::uint32_t>(i);
+  }
+}
+
+size_t PointInArea::slab_of(double y) const {
+  // Monotone in y (IEEE subtraction and division by a positive constant are), so an edge
+  // spanning y is always in y's slab.
+  const double f = std::floor((y - ymin_) / slab_height_);
+  if (!(f > 0)) return 0;
+  return static_cast<size_t>(std::min(f, static_cast<double>(slab_count_ - 1)));
+}
+
+PointInArea::Location PointInArea::locate(double x, double y) const {
+  if (edges_.empty() || x < xmin_ || x > xmax_ || y < ymin_ || y > ymax_) return Location::exterior;
+  const size_t s = slab_of(y);
+  int crossings = 0;
+  for (std::uint32_t k = slab_start_[s]; k < slab_start_[s + 1]; ++k) {
+    const Edge& e = edges_[slab_edges_[k]];
+    // GEOS's RayCrossingCounter::countSegment, both end points checked.
+    if (e.x1 < x && e.x2 < x) continue;
+    if ((x == e.x2 && y == e.y2) || (x == e.x1 && y == e.y1)) return Location::boundary;
+    if (e.y1 == y && e.y2 == y) {
+      if (x >= std::min(e.x1, e.x2) && x <= std::max(e.x1, e.x2)) return Location::boundary;
+      continue;
+    }
+    if ((e.y1 > y && e.y2 <= y) || (e.y2 > y && e.y1 <= y)) {
+      int orient = orientation_index(e.x1, e.y1, e.x2, e.y2, x, y);
+      if (orient == 0) return Location::boundary;
+      if (e.y2 < e.y1) orient = -orient;
+      if (orient > 0) ++crossings;
+    }
+  }
+  return (crossings % 2) ? Location::interior : Location::exterior;
+}
+
+}  // namespace basinkit::geos
