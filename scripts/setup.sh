@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data libboost-dev
-  libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 clang-format)
+  libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 clang-format
+  clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -56,4 +57,9 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBASINKIT_SANITIZE=O
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -j "$jobs" --output-on-failure -LE large
+# The parsers' libFuzzer targets, 20 s each on their seed corpus (docs/fuzzing.md).
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DBASINKIT_FUZZ=ON -DBASINKIT_SANITIZE=ON >/dev/null
+cmake --build build-fuzz -j "$jobs" --target fuzz_rules fuzz_manifest fuzz_waivers
+ctest --test-dir build-fuzz -j "$jobs" --output-on-failure -L fuzz
 echo "all tests passed"

@@ -93,3 +93,51 @@ TEST_CASE("Broken manifests are rejected with the file and line") {
     CHECK_THROWS_AS(read_manifest(p), InputError);
   }
 }
+
+TEST_CASE("parse_manifest reads a manifest's text as read_manifest reads the file") {
+  TempDir dir;
+  const std::string text = "crs: EPSG:4547\nlayers:\n  units: sub/u.shp\n";
+  write_text(dir / "p.yaml", text);
+  const Manifest from_file = read_manifest(dir / "p.yaml");
+  const Manifest from_text = parse_manifest(text, dir / "p.yaml");
+  CHECK(from_text.path == from_file.path);
+  CHECK(from_text.crs == "EPSG:4547");
+  REQUIRE(from_text.layers.size() == 1);
+  CHECK(from_text.layers[0].resolved == from_file.layers[0].resolved);
+  CHECK(from_text.layers[0].resolved == dir / "sub/u.shp");
+  CHECK_THROWS_WITH(parse_manifest("crs: EPSG:4547\nlayers: { units: [\n", "/x/p.yaml"),
+                    Catch::StartsWith("/x/p.yaml:") && Catch::Contains("not valid YAML"));
+  CHECK_THROWS_WITH(parse_manifest("", "/x/p.yaml"),
+                    Catch::Equals("/x/p.yaml: a plan manifest must be a YAML mapping"));
+}
+
+TEST_CASE("Found by fuzzing: a huge basin level is an InputError, not std::out_of_range",
+          "[fuzz]") {
+  const std::string path = "/x/p.yaml";
+  CHECK_THROWS_WITH(parse_manifest("crs: EPSG:4547\nlayers:\n  basins_l99999999999: b.shp\n", path),
+                    Catch::Contains("basins_l99999999999") && Catch::Contains("too deep"));
+  CHECK_THROWS_WITH(parse_manifest("crs: EPSG:4547\nlayers:\n  basins_l000: b.shp\n", path),
+                    Catch::Contains("basin levels start at 1"));
+  const Manifest m = parse_manifest("crs: EPSG:4547\nlayers:\n  basins_l0012: b.shp\n", path);
+  CHECK(m.find("basins_l0012"));
+}
+
+TEST_CASE("Found by fuzzing: a long source is no stack overflow; connection strings stay",
+          "[fuzz]") {
+  const std::string path = "/x/p.yaml";
+  const std::string name(200000, 'a');
+  const Manifest m = parse_manifest(
+      "crs: EPSG:4547\nlayers:\n  units: " + name + ":x\n  zones: " + name + ".shp\n", path);
+  CHECK(m.find("units")->resolved == name + ":x");
+  CHECK(m.find("zones")->resolved == "/x/" + name + ".shp");
+  // What counts as a connection string: a letter, then letters, digits or _, then ':'.
+  const Manifest c = parse_manifest(
+      "crs: EPSG:4547\nlayers:\n  a: \"PG:dbname=x\"\n  b: \"GPKG_2:f.gpkg\"\n  c: \"C:x\"\n"
+      "  d: \"1A:x\"\n  e: \"A-B:x\"\n",
+      path);
+  CHECK(c.find("a")->resolved == "PG:dbname=x");
+  CHECK(c.find("b")->resolved == "GPKG_2:f.gpkg");
+  CHECK(c.find("c")->resolved == "/x/C:x");
+  CHECK(c.find("d")->resolved == "/x/1A:x");
+  CHECK(c.find("e")->resolved == "/x/A-B:x");
+}

@@ -46,6 +46,7 @@ void register_info(CLI::App& app, Action& action);
 void register_locate(CLI::App& app, Action& action);
 void register_validate(CLI::App& app, Action& action);
 void register_screen(CLI::App& app, Action& action);
+void register_rules(CLI::App& app, Action& action);
 
 /// The command line as run (for report provenance); set once by main().
 const std::string& command_line();

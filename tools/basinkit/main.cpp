@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   register_locate(app, action);
   register_validate(app, action);
   register_screen(app, action);
+  register_rules(app, action);
   set_command_line(argc, argv);
   try {
     app.parse(argc, argv);

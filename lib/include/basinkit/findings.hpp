@@ -75,7 +75,9 @@ struct Finding {
   std::optional<std::string> majority_township;  ///< interleaved: holds most of the unit
   /// exclave, enclave: the one other township around it, or nullopt (written as null).
   std::optional<std::string> surrounded_by;
-  std::optional<std::string> detail;  ///< invalid_geometry: GEOS's reason
+  /// invalid_geometry: GEOS's reason; empty_scope: why the scope is empty; contradiction:
+  /// the common industries and actions; blind_spot: the industry.
+  std::optional<std::string> detail;
 
   std::optional<std::string> waived;  ///< the waiver's reason, when the owner accepted it
 };

@@ -155,9 +155,9 @@ Manifest parse_manifest(const std::string& text, const std::string& path) {
       if (level.find_first_not_of('0') == std::string::npos)
         throw InputError("basin levels start at 1 (basins_l1)", Where{path});
       if (level.size() - level.find_first_not_of('0') > 3)
-        throw InputError(fmt::format("basin level '{}' is too deep (basins_l1 .. basins_l999)",
-                                     l.key),
-                         Where{path});
+        throw InputError(
+            fmt::format("basin level '{}' is too deep (basins_l1 .. basins_l999)", l.key),
+            Where{path});
     }
   }
   if (per_level && m.find("basins"))

@@ -41,7 +41,7 @@ constexpr int kMaxScopeDepth = 32;
 // Scopes and codes per file. YAML aliases can repeat a scope in itself level after level
 // (8 aliases per level, 10 levels: 10^9 scopes from a few hundred bytes, found by
 // fuzzing), so the parsed size is bounded, not only the depth.
-constexpr size_t kMaxScopeParts = 1000000;
+constexpr size_t kMaxScopeParts = 100000;
 
 class Parser {
  public:
