@@ -110,7 +110,7 @@ class SiteReader {
 /// many sites). Returns the number of sites.
 struct StreamOptions {
   int threads = 0;                                        ///< DEFAULT 0 = all cores
-  size_t chunk_size = 4096;                               ///< DEFAULT 4096 sites per chunk
+  size_t chunk_size = 65536;  ///< DEFAULT 65536 sites per chunk (memory stays bounded)
   std::function<void(std::int64_t sites_done)> progress;  ///< DEFAULT none
 };
 std::int64_t screen_stream(const Screener& screener, SiteReader& reader,

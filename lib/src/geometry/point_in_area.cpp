@@ -109,13 +109,14 @@ PointInArea::PointInArea(const GEOSGeometry* polygonal) {
       ++count[s + 1];
   slab_start_.assign(slabs + 1, 0);
   for (size_t s = 0; s < slabs; ++s) slab_start_[s + 1] = slab_start_[s] + count[s + 1];
+  // Each slab's edges are copied next to each other: a query reads one contiguous block.
   slab_edges_.resize(slab_start_[slabs]);
   std::vector<std::uint32_t> fill(slab_start_.begin(), slab_start_.end() - 1);
-  for (size_t i = 0; i < edges_.size(); ++i) {
-    const Edge& e = edges_[i];
+  for (const Edge& e : edges_)
     for (size_t s = slab_of(std::min(e.y1, e.y2)); s <= slab_of(std::max(e.y1, e.y2)); ++s)
-      slab_edges_[fill[s]++] = static_cast<std::uint32_t>(i);
-  }
+      slab_edges_[fill[s]++] = e;
+  edges_.clear();
+  edges_.shrink_to_fit();
 }
 
 size_t PointInArea::slab_of(double y) const {
@@ -127,11 +128,12 @@ size_t PointInArea::slab_of(double y) const {
 }
 
 PointInArea::Location PointInArea::locate(double x, double y) const {
-  if (edges_.empty() || x < xmin_ || x > xmax_ || y < ymin_ || y > ymax_) return Location::exterior;
+  if (slab_edges_.empty() || x < xmin_ || x > xmax_ || y < ymin_ || y > ymax_)
+    return Location::exterior;
   const size_t s = slab_of(y);
   int crossings = 0;
   for (std::uint32_t k = slab_start_[s]; k < slab_start_[s + 1]; ++k) {
-    const Edge& e = edges_[slab_edges_[k]];
+    const Edge& e = slab_edges_[k];
     // GEOS's RayCrossingCounter::countSegment, both end points checked.
     if (e.x1 < x && e.x2 < x) continue;
     if ((x == e.x2 && y == e.y2) || (x == e.x1 && y == e.y1)) return Location::boundary;

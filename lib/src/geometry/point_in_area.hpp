@@ -35,12 +35,12 @@ class PointInArea {
   };
   size_t slab_of(double y) const;
 
-  std::vector<Edge> edges_;
+  std::vector<Edge> edges_;  ///< during construction only
   double xmin_ = 0, ymin_ = 0, xmax_ = -1, ymax_ = -1;
   double slab_height_ = 1;
   size_t slab_count_ = 1;
   std::vector<std::uint32_t> slab_start_;  ///< CSR: edges of slab s are
-  std::vector<std::uint32_t> slab_edges_;  ///< slab_edges_[slab_start_[s] .. slab_start_[s+1])
+  std::vector<Edge> slab_edges_;           ///< slab_edges_[slab_start_[s] .. slab_start_[s+1])
 };
 
 /// Orientation of q relative to the directed line p1→p2: 1 left, -1 right, 0 collinear;
