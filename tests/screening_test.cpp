@@ -407,3 +407,28 @@ TEST_CASE(
   CHECK(in_range > 20);
   CHECK(out_of_range > 20);
 }
+
+TEST_CASE("Sites from an XLSX sheet with 经度/纬度 columns are read as points, codes as text",
+          "[screening]") {
+  TempDir dir;
+  const Plan plan = screening_plan().load(dir);
+  FixtureLayer sheet;
+  sheet.driver = "XLSX";
+  sheet.layer = "项目";
+  sheet.srs = "";
+  sheet.fields = {"XMBH", "industry", "action", "经度", "纬度"};
+  sheet.features = {{{"0007", "C2614", "new", "114.0", "31.0"}, ""},
+                    {{"0008", "A0111", "new", "114.001", "31.001"}, ""}};
+  write_layer(dir / "sites.xlsx", sheet);
+  SiteSource source;
+  source.path = dir / "sites.xlsx";
+  source.fields = {{"id", "XMBH"}};
+  SiteReader reader(source, plan.working_crs);
+  std::vector<std::string> errors;
+  const std::vector<Site> sites = reader.next(10, &errors);
+  REQUIRE(sites.size() == 2);
+  CHECK(sites[0].id == "0007");
+  CHECK(sites[1].industry == "A0111");
+  CHECK(errors[0].empty());
+  CHECK(sites[0].geometry.extent()[0] == Approx(500000).margin(1));
+}
