@@ -50,7 +50,7 @@ std::vector<Finding> run(const std::vector<Feature>& units, const std::vector<Fe
   }
   write_text(dir / "plan.yaml", manifest);
   const Plan plan = load_plan(dir / "plan.yaml");
-  return check_jurisdiction(plan, {});
+  return check_jurisdiction(plan, 0, {});
 }
 
 std::vector<const Finding*> of_type(const std::vector<Finding>& all, FindingType type) {
@@ -331,7 +331,7 @@ TEST_CASE("Real Hubei county exclaves are found, with their hosts and areas", "[
                          "county: ctadcode }} }}\n",
                          data_path("china_admin/hubei_districts_amap2020_gcj02.gpkg")));
   const Plan plan = load_plan(dir / "plan.yaml");
-  const auto found = check_jurisdiction(plan, {});
+  const auto found = check_jurisdiction(plan, 0, {});
   auto exclaves_of = [&](const std::string& code) {
     std::vector<const Finding*> out;
     for (const Finding* f : of_type(found, FindingType::exclave))
@@ -437,7 +437,7 @@ TEST_CASE("Every defect injected into a generated plan is found", "[jurisdiction
   CHECK(read_text(dir / "generated.json").find("\"injected\"") != std::string::npos);
 
   const Plan plan = load_plan(generated.manifest_path);
-  const auto found = check_jurisdiction(plan, {});
+  const auto found = check_jurisdiction(plan, 0, {});
   for (const auto& e : injected.exclaves) {
     INFO("exclave of " << e.township << " in " << e.host);
     const Finding* hit = nullptr;
@@ -483,7 +483,7 @@ TEST_CASE("Interleaved areas match a brute-force GEOS overlay", "[jurisdiction]"
   options.inject_enclaves = 1;
   const bench::GeneratedPlan generated = bench::generate_plan(dir.path(), options);
   const Plan plan = load_plan(generated.manifest_path);
-  const auto found = check_jurisdiction(plan, {});
+  const auto found = check_jurisdiction(plan, 0, {});
 
   std::map<std::pair<std::string, std::string>, double> ours;
   for (const Finding* f : of_type(found, FindingType::interleaved)) {
@@ -524,7 +524,7 @@ TEST_CASE("Benchmark: jurisdiction checks on a generated plan", "[.jurisdiction-
   auto t1 = Clock::now();
   const Plan plan = load_plan(generated.manifest_path);
   auto t2 = Clock::now();
-  const auto found = check_jurisdiction(plan, {});
+  const auto found = check_jurisdiction(plan, 0, {});
   auto t3 = Clock::now();
   auto s = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   std::map<std::string, int> by_type;

@@ -5,6 +5,8 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+
+#include "common/parallel.hpp"
 #include <utility>
 
 #include "jurisdiction/township_parts.hpp"
@@ -18,7 +20,6 @@ using jurisdiction::GeometryPtr;
 using jurisdiction::TownshipSet;
 using jurisdiction::UnitChecker;
 
-constexpr int kMaxThreads = 2;  // DESIGN.md section 10: a 2-core machine
 constexpr int kChunk = 32;      // units taken at a time by a thread
 constexpr int kMinUnitsPerThread = 64;
 
@@ -30,12 +31,11 @@ std::vector<GeometryPtr> copies_of(const TownshipSet& townships) {
   return copies;
 }
 
-std::vector<Finding> check_units(const Plan& plan, const TownshipSet& townships,
+std::vector<Finding> check_units(const Plan& plan, const TownshipSet& townships, int requested,
                                  const ProgressFn& progress) {
   const int n = static_cast<int>(plan.units.size());
   std::vector<std::vector<Finding>> per_unit(plan.units.size());
-  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  threads = std::min({threads, kMaxThreads, std::max(1, n / kMinUnitsPerThread)});
+  const int threads = std::min(worker_count(requested), std::max(1, n / kMinUnitsPerThread));
 
   std::atomic<int> next{0};
   std::atomic<int> done{0};
@@ -83,13 +83,14 @@ std::vector<Finding> check_units(const Plan& plan, const TownshipSet& townships,
 
 }  // namespace
 
-std::vector<Finding> check_jurisdiction(const Plan& plan, const ProgressFn& progress) {
+std::vector<Finding> check_jurisdiction(const Plan& plan, int threads,
+                                        const ProgressFn& progress) {
   const bool units = plan.has_layer("units");
   const bool townships = plan.has_layer("townships");
   if (!units && !townships) return {};
   const TownshipSet set(plan);
   std::vector<Finding> out;
-  if (units) out = check_units(plan, set, progress);
+  if (units) out = check_units(plan, set, threads, progress);
   if (townships) {
     if (progress) progress("jurisdiction: townships", 0);
     std::vector<Finding> parts = jurisdiction::check_township_parts(plan, set);

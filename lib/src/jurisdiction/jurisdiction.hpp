@@ -19,9 +19,9 @@
 // townships only for exclave and enclave; absent layers give no findings here (the caller
 // lists them as skipped). Features with a null or empty geometry take no part in the
 // geometric checks (they are `invalid_geometry` elsewhere); invalid ones are checked as
-// repaired by GEOSMakeValid (LINEWORK). Units are processed on up to two threads.
+// repaired by GEOSMakeValid (LINEWORK). Units are processed on `threads` threads.
 //
-//   std::vector<Finding> found = basinkit::check_jurisdiction(plan, {});
+//   std::vector<Finding> found = basinkit::check_jurisdiction(plan, 0, {});
 
 #include <basinkit/findings.hpp>
 #include <basinkit/plan.hpp>
@@ -35,6 +35,7 @@ namespace basinkit {
 /// unit_outside_manager, interleaved, unit_multipart, exclave, enclave, crosses_county.
 /// Units first (in input order), then townships. Never throws on bad geometry.
 /// `progress` (may be empty) is called from the calling thread only.
-std::vector<Finding> check_jurisdiction(const Plan& plan, const ProgressFn& progress);
+/// `threads`: worker threads for the units (0 = all cores).
+std::vector<Finding> check_jurisdiction(const Plan& plan, int threads, const ProgressFn& progress);
 
 }  // namespace basinkit

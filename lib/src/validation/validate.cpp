@@ -111,7 +111,7 @@ ValidationResult validate(const Plan& plan, const ValidateOptions& options) {
     if (!has_units) result.skipped.push_back("jurisdiction of units: no units layer");
     if (!has_townships) result.skipped.push_back("jurisdiction: no townships layer");
     if (runnable[CheckGroup::jurisdiction]) {
-      std::vector<Finding> found = check_jurisdiction(plan, options.progress);
+      std::vector<Finding> found = check_jurisdiction(plan, options.threads, options.progress);
       for (auto& f : found) result.findings.push_back(std::move(f));
     }
   }
