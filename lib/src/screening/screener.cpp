@@ -8,7 +8,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <thread>
 
 #include "screening/compiled_rules.hpp"
 #include "screening/feature_set.hpp"
@@ -133,7 +132,7 @@ struct Screener::Impl {
   const std::vector<CompiledRule>& rules;
   Locator points;  ///< shared by all threads: point queries only
   std::mutex mutex;
-  std::map<std::thread::id, std::unique_ptr<PerThread>> threads;
+  std::vector<std::unique_ptr<PerThread>> idle;  ///< per-thread state not in use
 
   Impl(const Plan& p, std::vector<RuleFile> f)
       : plan(p),
@@ -143,11 +142,22 @@ struct Screener::Impl {
         rules(compiled.rules()),
         points(p) {}
 
-  PerThread& here() {
+  /// State for one line or polygon site: taken from the idle pool (or made) and given
+  /// back when done, so there are never more than as many as sites screened at once.
+  std::unique_ptr<PerThread> take() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!idle.empty()) {
+        std::unique_ptr<PerThread> t = std::move(idle.back());
+        idle.pop_back();
+        return t;
+      }
+    }
+    return std::make_unique<PerThread>(plan, sets.size());
+  }
+  void give_back(std::unique_ptr<PerThread> t) {
     std::lock_guard<std::mutex> lock(mutex);
-    auto& slot = threads[std::this_thread::get_id()];
-    if (!slot) slot = std::make_unique<PerThread>(plan, sets.size());
-    return *slot;
+    idle.push_back(std::move(t));
   }
 
   /// `x`, `y`: the site when it is a point (then the point-in-polygon kernels answer).
@@ -209,13 +219,15 @@ SiteResult Screener::screen(const Site& site) const {
   const bool point = type == GEOS_POINT;
   const bool polygon = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
   double x = 0, y = 0;
+  std::unique_ptr<PerThread> leased;
   PerThread* t = nullptr;
   if (point) {
     GEOSGeomGetX_r(h, g, &x);
     GEOSGeomGetY_r(h, g, &y);
     out.location = impl_->points.locate(x, y);
   } else {
-    t = &impl_->here();
+    leased = impl_->take();
+    t = leased.get();
     out.location = t->locator.locate(site.geometry);
   }
   std::set<std::string> missing;
@@ -245,6 +257,7 @@ SiteResult Screener::screen(const Site& site) const {
                 : any[static_cast<int>(Effect::permit)]    ? Verdict::permitted
                                                            : Verdict::unlisted;
   out.missing.assign(missing.begin(), missing.end());
+  if (leased) impl_->give_back(std::move(leased));
   return out;
 }
 
