@@ -1,112 +1,278 @@
-// basinkit-bench: wall time and peak memory of basinkit's workloads on generated plans
-// (DESIGN.md section 10). Each workload runs in a child process so that its peak RSS is
-// its own. Run by hand or as a separate CI step; tests never assert timings.
+// basinkit-bench: wall time and peak memory of basinkit's workloads on generated plans,
+// side by side with PostGIS (DESIGN.md section 10, docs/performance.md). Each basinkit
+// workload runs in a child process so that its peak RSS is its own. Run by hand or as a
+// separate CI step; tests never assert timings.
 //
-//   basinkit-bench validate --units 1000,10000 --vertices-per-edge 150
-#include <basinkit/plan.hpp>
-#include <basinkit/validate.hpp>
-
+//   basinkit-bench all --postgis            # everything, one table (docs/performance.md)
+//   basinkit-bench validate --units 1000,10000
+//   basinkit-bench screen --sites 100000,1000000 --threads 2
+//   basinkit-bench locate --sites 1000000
 #include <fmt/format.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "plan_generator.hpp"
+#include "workloads.hpp"
+
+#ifndef BASINKIT_BENCH_DIR
+#define BASINKIT_BENCH_DIR "tests/bench"
+#endif
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using namespace basinkit::bench;
+namespace fs = std::filesystem;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+struct Options {
+  std::vector<int> units = {1000, 10000};
+  std::vector<std::int64_t> sites = {100000, 1000000};
+  int vertices_per_edge = 150;
+  int townships = 200;
+  int threads = 0;
+  int runs = 3;
+  bool postgis = false;
+  std::string dir = (fs::temp_directory_path() / "basinkit-bench").string();
+  std::string postgis_script = std::string(BASINKIT_BENCH_DIR) + "/postgis_bench.sh";
+};
+
+/// "1M", "100k", "10k" for labels.
+std::string count_label(std::int64_t n) {
+  if (n >= 1000000 && n % 1000000 == 0) return fmt::format("{}M", n / 1000000);
+  if (n >= 1000 && n % 1000 == 0) return fmt::format("{}k", n / 1000);
+  return std::to_string(n);
 }
 
-/// Peak resident memory of this process so far, MiB.
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-
-/// Runs `work` in a child process; its output lines go to stdout.
-template <typename Work>
-int in_child(Work work) {
-  std::fflush(stdout);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    int rc = 0;
-    try {
-      work();
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "error: {}\n", e.what());
-      rc = 1;
-    }
-    std::fflush(stdout);
-    _exit(rc);
+/// The generated plan of these options, reused when DIR/generated.json says it was
+/// written with the same options (generation takes a while at 10k units and 1M sites).
+GeneratedPlan plan_for(const Options& o, int units, std::int64_t sites) {
+  const std::string out =
+      fmt::format("{}/units{}-v{}-t{}-s{}", o.dir, units, o.vertices_per_edge, o.townships, sites);
+  std::ifstream in(out + "/generated.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string json = text.str();
+  const std::string options = fmt::format(
+      "\"options\": {{\"units\": {}, \"vertices_per_edge\": {}, \"townships\": {}, "
+      "\"sites\": {}}}",
+      units, o.vertices_per_edge, o.townships, sites);
+  std::smatch counts, vertices;
+  if (json.find(options) != std::string::npos && json.find("\"seed\": 1,") != std::string::npos &&
+      json.find("\"format\": \"GPKG\"") != std::string::npos &&
+      std::regex_search(
+          json, counts,
+          std::regex(R"("counts": \{"units": (\d+).*"townships": (\d+).*"sites": (\d+)\})")) &&
+      std::regex_search(json, vertices, std::regex(R"("vertices": \{"units": (\d+))"))) {
+    GeneratedPlan g;
+    g.manifest_path = out + "/plan.yaml";
+    g.units = std::stoi(counts[1]);
+    g.townships = std::stoi(counts[2]);
+    g.sites = std::stoi(counts[3]);
+    g.vertices = std::stoll(vertices[1]);
+    g.sites_source = "plan.gpkg";
+    g.sites_layer = "sites";
+    fmt::print(stderr, "reusing {} ({} units, {} vertices, {} sites)\n", out, g.units, g.vertices,
+               g.sites);
+    return g;
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  GeneratorOptions go;
+  go.units = units;
+  go.vertices_per_edge = o.vertices_per_edge;
+  go.townships = o.townships;
+  go.sites = static_cast<int>(sites);
+  const auto t0 = Clock::now();
+  GeneratedPlan g = generate_plan(out, go);
+  fmt::print(stderr, "generated {} ({} units, {} vertices, {} sites) in {:.1f} s\n", out, g.units,
+             g.vertices, g.sites, seconds_since(t0));
+  return g;
 }
 
-void bench_validate(const std::string& manifest, const basinkit::bench::GeneratedPlan& g,
-                    int threads) {
-  const auto t0 = Clock::now();
-  const basinkit::Plan plan = basinkit::load_plan(manifest);
-  const double load_s = seconds_since(t0);
-  const auto t1 = Clock::now();
-  basinkit::ValidateOptions options;
-  options.threads = threads;
-  const basinkit::ValidationResult r = basinkit::validate(plan, options);
-  const double validate_s = seconds_since(t1);
-  std::int64_t errors = 0;
-  for (const auto& f : r.findings) errors += f.severity == basinkit::Severity::error;
-  fmt::print(
-      "| validate | {:>6} | {:>9} | {:>8} | {:>7.2f} | {:>10.2f} | {:>8.2f} | {:>9.0f} | {:>6} / "
-      "{:<6} |\n",
-      g.units, g.vertices, g.townships, load_s, validate_s, load_s + validate_s, peak_rss_mib(),
-      errors, r.findings.size());
+std::string plan_dir(const GeneratedPlan& g) { return fs::path(g.manifest_path).parent_path(); }
+
+/// The sites of the largest plan: all of them, or the first `n` copied to a file of their own.
+SitesFile sites_of(const GeneratedPlan& g, std::int64_t n) {
+  if (n == g.sites) return {plan_dir(g) + "/" + g.sites_source, g.sites_layer, n};
+  return first_sites(plan_dir(g) + "/" + g.sites_source, g.sites_layer, n, plan_dir(g));
+}
+
+std::string units_label(const GeneratedPlan& g) {
+  return count_label((g.units + 500) / 1000 * 1000);
+}
+
+/// `big`, when given, is used for its own size (same units, plus a sites layer).
+void run_validate(const Options& o, std::vector<Row>& rows, const GeneratedPlan* big = nullptr) {
+  for (int n : o.units) {
+    const GeneratedPlan g = big && n == o.units.back() ? *big : plan_for(o, n, 0);
+    const std::string label =
+        fmt::format("validate {} units, {} townships (all checks)", units_label(g), g.townships);
+    rows.push_back(
+        in_child(label, [&] { return bench_validate(label, g.manifest_path, {}, o.threads); }));
+  }
+}
+
+void run_screen(const Options& o, const GeneratedPlan& g, std::vector<Row>& rows) {
+  const std::string rules = write_demo_rules(plan_dir(g));
+  for (std::int64_t n : o.sites) {
+    const SitesFile sites = sites_of(g, n);
+    const std::string label = fmt::format("screen {} points, {} units (demo-shaped rules, JSON)",
+                                          count_label(n), units_label(g));
+    rows.push_back(in_child(
+        label, [&] { return bench_screen(label, g.manifest_path, sites, rules, o.threads); }));
+  }
+}
+
+void run_locate(const Options& o, const GeneratedPlan& g, std::vector<Row>& rows) {
+  for (std::int64_t n : o.sites) {
+    const SitesFile sites = sites_of(g, n);
+    const std::string label = fmt::format("unit of each of {} points", count_label(n));
+    rows.push_back(
+        in_child(label, [&] { return bench_locate(label, g.manifest_path, sites, o.threads); }));
+  }
+}
+
+/// Runs postgis_bench.sh on the plan and turns its RESULT lines into rows.
+void run_postgis(const Options& o, const GeneratedPlan& g, const std::string& load_label,
+                 const std::string& near_label, const std::string& overlaps_label,
+                 const std::string& overlay_label, const std::string& locate_label,
+                 std::vector<Row>& rows) {
+  const std::string command =
+      fmt::format("bash '{}' '{}' {}", o.postgis_script, plan_dir(g), o.runs);
+  fmt::print(stderr, "running {}\n", command);
+  std::fflush(stdout);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot run " + command);
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe)) {
+    std::string line(buffer);
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    if (line.rfind("RESULT\t", 0) != 0) continue;
+    // RESULT <tab> key <tab> load_s <tab> work_s <tab> peak_mib <tab> cpu_s <tab> note
+    std::vector<std::string> f;
+    std::stringstream in(line);
+    for (std::string field; std::getline(in, field, '\t');) f.push_back(field);
+    if (f.size() < 7) continue;
+    auto number = [](const std::string& v) { return v == "-" ? kNone : std::stod(v); };
+    const std::string& key = f[1];
+    Row parsed;
+    parsed.load_s = number(f[2]);
+    parsed.work_s = parsed.wall_s = number(f[3]);
+    parsed.peak_mib = number(f[4]);
+    parsed.cpu_s = number(f[5]);
+    parsed.note = f[6];
+    parsed.tool = "PostGIS";
+    if (key == "load") {
+      parsed.workload = load_label;
+      parsed.wall_s = parsed.load_s;
+    } else if (key == "unit_of_points") {
+      parsed.workload = locate_label;
+      parsed.sites = g.sites;
+    } else if (key == "near_rivers") {
+      parsed.workload = near_label;
+      parsed.sites = g.sites;
+    } else if (key == "overlaps") {
+      parsed.workload = overlaps_label;
+    } else if (key == "overlay") {
+      parsed.workload = overlay_label;
+    } else {
+      parsed.workload = key;
+    }
+    rows.push_back(parsed);
+  }
+  if (pclose(pipe) != 0) fmt::print(stderr, "warning: {} failed\n", command);
+}
+
+void run_all(const Options& o, std::vector<Row>& rows) {
+  const int big_units = o.units.empty() ? 10000 : o.units.back();
+  const std::int64_t big_sites = o.sites.empty() ? 1000000 : o.sites.back();
+  const GeneratedPlan big = plan_for(o, big_units, big_sites);
+  const std::string u = units_label(big), s = count_label(big_sites);
+  const std::string locate_label = fmt::format("unit of each of {} points", s);
+  const std::string near_label = fmt::format("{} points within 1 km of main rivers", s);
+  const std::string overlaps_label = fmt::format("overlaps among {} units", u);
+  const std::string overlay_label =
+      fmt::format("overlay {} units × {} townships", u, big.townships);
+
+  const std::string load_label = fmt::format("load {}-unit plan + {} sites", u, s);
+  rows.push_back(in_child(load_label, [&] {
+    return bench_read(load_label, big.manifest_path, sites_of(big, big_sites));
+  }));
+  rows.push_back(in_child(locate_label, [&] {
+    return bench_locate(locate_label, big.manifest_path, sites_of(big, big_sites), o.threads);
+  }));
+  const std::string river_rules = write_river_rules(plan_dir(big));
+  rows.push_back(in_child(near_label, [&] {
+    Row r = bench_screen(near_label, big.manifest_path, sites_of(big, big_sites), river_rules,
+                         o.threads);
+    r.note = "screen, one near rule on every site (+ unit of each); " + r.note;
+    return r;
+  }));
+  run_screen(o, big, rows);
+  rows.push_back(in_child(overlaps_label, [&] {
+    return bench_validate(overlaps_label, big.manifest_path, {basinkit::CheckGroup::coverage},
+                          o.threads);
+  }));
+  rows.push_back(in_child(overlay_label, [&] {
+    return bench_validate(overlay_label, big.manifest_path, {basinkit::CheckGroup::jurisdiction},
+                          o.threads);
+  }));
+  run_validate(o, rows, &big);
+  if (o.postgis)
+    run_postgis(o, big, load_label, near_label, overlaps_label, overlay_label, locate_label, rows);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"basinkit-bench: timings and peak memory on generated plans"};
-  std::vector<int> units = {1000, 10000};
-  int vertices_per_edge = 150;
-  int threads = 0;
-  std::string dir = (std::filesystem::temp_directory_path() / "basinkit-bench").string();
+  Options o;
   app.require_subcommand(1);
+  auto common = [&](CLI::App* c) {
+    c->add_option("--vertices-per-edge", o.vertices_per_edge, "wiggle vertices per shared edge");
+    c->add_option("--townships", o.townships, "townships of generated plans (0 = units/50)");
+    c->add_option("--threads", o.threads, "worker threads (0 = all cores)");
+    c->add_option("--dir", o.dir, "where generated plans are written (reused if present)");
+  };
   CLI::App* validate = app.add_subcommand("validate", "load + validate generated plans");
-  validate->add_option("--units", units, "plan sizes (units)")->delimiter(',');
-  validate->add_option("--vertices-per-edge", vertices_per_edge, "wiggle vertices per shared edge");
-  validate->add_option("--threads", threads, "worker threads (0 = all cores)");
-  validate->add_option("--dir", dir, "where generated plans are written (reused if present)");
+  validate->add_option("--units", o.units, "plan sizes (units)")->delimiter(',');
+  common(validate);
+  CLI::App* screen = app.add_subcommand("screen", "screen point sites (demo-shaped rules)");
+  CLI::App* locate = app.add_subcommand("locate", "the unit of each point site");
+  CLI::App* all = app.add_subcommand("all", "every workload; with --postgis, PostGIS beside it");
+  for (CLI::App* c : {screen, locate, all}) {
+    c->add_option("--units", o.units, "plan sizes (units); sites go in the largest")
+        ->delimiter(',');
+    c->add_option("--sites", o.sites, "site counts (the largest is generated)")->delimiter(',');
+    common(c);
+  }
+  all->add_flag("--postgis", o.postgis, "also run postgis_bench.sh on the same files");
+  all->add_option("--postgis-script", o.postgis_script, "path of postgis_bench.sh");
+  all->add_option("--runs", o.runs, "PostGIS runs per query (median)");
   CLI11_PARSE(app, argc, argv);
 
-  fmt::print(
-      "| workload | units  | vertices  | towns    | load s  | validate s | total s  | peak MiB  | "
-      "errors / findings |\n");
-  fmt::print("|---|---|---|---|---|---|---|---|---|\n");
-  int rc = 0;
-  for (int n : units) {
-    const std::string out = fmt::format("{}/units{}-v{}", dir, n, vertices_per_edge);
-    basinkit::bench::GeneratorOptions go;
-    go.units = n;
-    go.vertices_per_edge = vertices_per_edge;
-    go.townships = std::max(4, n / 50);
-    const auto t0 = Clock::now();
-    const basinkit::bench::GeneratedPlan g = basinkit::bench::generate_plan(out, go);
-    fmt::print(stderr, "generated {} units ({} vertices) in {:.2f} s\n", g.units, g.vertices,
-               seconds_since(t0));
-    rc |= in_child([&] { bench_validate(g.manifest_path, g, threads); });
+  std::vector<Row> rows;
+  try {
+    if (validate->parsed()) {
+      run_validate(o, rows);
+    } else if (all->parsed()) {
+      run_all(o, rows);
+    } else {
+      const GeneratedPlan g = plan_for(o, o.units.back(), o.sites.empty() ? 0 : o.sites.back());
+      if (screen->parsed()) run_screen(o, g, rows);
+      if (locate->parsed()) run_locate(o, g, rows);
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
   }
-  return rc;
+  print_table(rows);
+  for (const Row& r : rows)
+    if (r.note.rfind("FAILED", 0) == 0) return 1;
+  return 0;
 }

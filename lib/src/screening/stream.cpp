@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <future>
+#include <memory>
 #include <numeric>
 
 #include "common/parallel.hpp"
@@ -53,23 +55,40 @@ std::vector<size_t> spatial_order(const std::vector<Site>& chunk) {
 std::int64_t screen_stream(const Screener& screener, SiteReader& reader,
                            const std::function<void(const Site&, const SiteResult&)>& sink,
                            const StreamOptions& options) {
+  // A pipeline of three stages: reading chunk k+1, screening chunk k on the workers, and
+  // handing chunk k-1 to the sink, so that neither reading nor writing idles the cores.
+  struct Chunk {
+    std::vector<Site> sites;
+    std::vector<std::string> errors;
+    std::vector<SiteResult> results;
+  };
+  auto read = [&reader, &options] {
+    Chunk c;
+    c.sites = reader.next(options.chunk_size, &c.errors);
+    return c;
+  };
   std::int64_t done = 0;
-  std::vector<std::string> errors;
-  std::vector<SiteResult> results;
-  for (;;) {
-    std::vector<Site> chunk = reader.next(options.chunk_size, &errors);
-    if (chunk.empty()) break;
-    const std::vector<size_t> order = spatial_order(chunk);
-    results.assign(chunk.size(), SiteResult{});
-    parallel_for(chunk.size(), options.threads, [&](size_t k, int) {
+  Chunk current = read();  // on this thread: some drivers set up on first read
+  std::future<void> writing;
+  while (!current.sites.empty()) {
+    std::future<Chunk> reading = std::async(std::launch::async, read);
+    const std::vector<size_t> order = spatial_order(current.sites);
+    current.results.assign(current.sites.size(), SiteResult{});
+    parallel_for(current.sites.size(), options.threads, [&](size_t k, int) {
       const size_t i = order[k];
-      results[i] = screener.screen(chunk[i]);
-      if (!errors[i].empty()) results[i].error = errors[i];
+      current.results[i] = screener.screen(current.sites[i]);
+      if (!current.errors[i].empty()) current.results[i].error = current.errors[i];
     });
-    for (size_t i = 0; i < chunk.size(); ++i) sink(chunk[i], results[i]);
-    done += static_cast<std::int64_t>(chunk.size());
-    if (options.progress) options.progress(done);
+    if (writing.valid()) writing.get();  // rethrows a failed write
+    done += static_cast<std::int64_t>(current.sites.size());
+    writing = std::async(std::launch::async, [&sink, &options, done,
+                                              chunk = std::make_shared<Chunk>(std::move(current))] {
+      for (size_t i = 0; i < chunk->sites.size(); ++i) sink(chunk->sites[i], chunk->results[i]);
+      if (options.progress) options.progress(done);
+    });
+    current = reading.get();
   }
+  if (writing.valid()) writing.get();
   return done;
 }
 

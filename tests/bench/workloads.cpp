@@ -1,0 +1,282 @@
+#include "workloads.hpp"
+
+#include <basinkit/locate.hpp>
+#include <basinkit/plan.hpp>
+#include <basinkit/report.hpp>
+#include <basinkit/rules.hpp>
+#include <basinkit/screening.hpp>
+#include <basinkit/screening_report.hpp>
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <gdal_utils.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+namespace basinkit::bench {
+namespace {
+
+int thread_count(int threads) {
+  return threads > 0 ? threads
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+SiteSource source_of(const SitesFile& sites) {
+  SiteSource s;
+  s.path = sites.path;
+  s.layer = sites.layer;
+  return s;
+}
+
+}  // namespace
+
+Row bench_validate(const std::string& workload, const std::string& manifest,
+                   const std::set<CheckGroup>& only, int threads) {
+  Row row;
+  row.workload = workload;
+  row.tool = "basinkit";
+  const auto t0 = Clock::now();
+  const Plan plan = load_plan(manifest);
+  row.load_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  ValidateOptions options;
+  options.threads = threads;
+  options.only = only;
+  const ValidationResult r = validate(plan, options);
+  row.work_s = seconds_since(t1);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+  std::int64_t errors = 0;
+  for (const auto& f : r.findings) errors += f.severity == Severity::error;
+  row.note = fmt::format("{} units, {} townships; errors {} / findings {}", plan.units.size(),
+                         plan.townships.size(), errors, r.findings.size());
+  return row;
+}
+
+Row bench_read(const std::string& workload, const std::string& manifest, const SitesFile& sites) {
+  Row row;
+  row.workload = workload;
+  row.tool = "basinkit";
+  const auto t0 = Clock::now();
+  const Plan plan = load_plan(manifest);
+  row.load_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  SiteReader reader(source_of(sites), plan.working_crs);
+  std::vector<std::string> errors;
+  for (;;) {
+    const std::vector<Site> chunk = reader.next(4096, &errors);
+    if (chunk.empty()) break;
+    row.sites += static_cast<std::int64_t>(chunk.size());
+  }
+  row.work_s = seconds_since(t1);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+  row.note = fmt::format("load_plan {:.2f} s, SiteReader (all sites, one thread) {:.2f} s",
+                         row.load_s, row.work_s);
+  return row;
+}
+
+Row bench_locate(const std::string& workload, const std::string& manifest, const SitesFile& sites,
+                 int threads) {
+  Row row;
+  row.workload = workload;
+  row.tool = "basinkit";
+  const auto t0 = Clock::now();
+  const Plan plan = load_plan(manifest);
+  row.load_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  const int n = thread_count(threads);
+  std::vector<std::unique_ptr<Locator>> locators;
+  for (int k = 0; k < n; ++k) locators.push_back(std::make_unique<Locator>(plan));
+  SiteReader reader(source_of(sites), plan.working_crs);
+  std::vector<std::string> errors;
+  std::vector<std::int64_t> found(static_cast<size_t>(n), 0);
+  for (;;) {
+    const std::vector<Site> chunk = reader.next(4096, &errors);
+    if (chunk.empty()) break;
+    row.sites += static_cast<std::int64_t>(chunk.size());
+    auto part = [&](int k) {
+      const size_t begin = chunk.size() * static_cast<size_t>(k) / static_cast<size_t>(n);
+      const size_t end = chunk.size() * static_cast<size_t>(k + 1) / static_cast<size_t>(n);
+      for (size_t i = begin; i < end; ++i)
+        found[static_cast<size_t>(k)] +=
+            locators[static_cast<size_t>(k)]->locate(chunk[i].geometry).unit.has_value();
+    };
+    std::vector<std::thread> workers;
+    for (int k = 1; k < n; ++k) workers.emplace_back(part, k);
+    part(0);
+    for (auto& w : workers) w.join();
+  }
+  row.work_s = seconds_since(t1);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+  std::int64_t in_units = 0;
+  for (auto f : found) in_units += f;
+  row.note = fmt::format("{} threads; {} of {} sites in a unit", n, in_units, row.sites);
+  return row;
+}
+
+Row bench_screen(const std::string& workload, const std::string& manifest, const SitesFile& sites,
+                 const std::string& rules_path, int threads) {
+  Row row;
+  row.workload = workload;
+  row.tool = "basinkit";
+  const auto t0 = Clock::now();
+  const Plan plan = load_plan(manifest);
+  std::vector<RuleFile> files;
+  files.push_back(read_rules(rules_path));
+  row.load_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  const Screener screener(plan, std::move(files));
+  const double compile_s = seconds_since(t1);
+  const auto t2 = Clock::now();
+  // As `basinkit screen` does: the provenance hashes the plan's files.
+  Provenance provenance = plan_provenance(plan, "basinkit-bench screen");
+  const double provenance_s = seconds_since(t2);
+  std::ofstream devnull("/dev/null", std::ios::binary);
+  std::unique_ptr<ScreeningWriter> writer = json_screening_writer(devnull, provenance, plan);
+  SiteReader reader(source_of(sites), plan.working_crs);
+  ScreeningSummary summary;
+  StreamOptions options;
+  options.threads = threads;
+  row.sites = screen_stream(
+      screener, reader,
+      [&](const Site& site, const SiteResult& r) {
+        summary.add(r.verdict);
+        writer->write(site, r);
+      },
+      options);
+  writer->finish(summary);
+  row.work_s = seconds_since(t1);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+  row.note = fmt::format(
+      "{} threads; compile {:.2f} s, provenance SHA-256 {:.2f} s; {} prohibited, {} "
+      "restricted, {} permitted",
+      thread_count(threads), compile_s, provenance_s, summary.prohibited, summary.restricted,
+      summary.permitted);
+  return row;
+}
+
+std::string write_demo_rules(const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / "bench_rules.yaml").string();
+  write_file(path,
+             R"(# basinkit-bench: a rule list shaped like the demo's (data/shapefiles/rules.yaml)
+name: bench rules
+level: city
+rules:
+  - id: N-HJ-001
+    list: negative
+    effect: prohibit
+    title: within 1 km of the main river, no new or expanded chemical plants
+    basis: bench
+    scope:
+      near: { layer: rivers, where: "CLASS = 'main'", within_m: 1000 }
+    applies_to:
+      industry: [C26]
+      action: [new, expand]
+    unless:
+      scope: { in: { layer: zones, where: "KIND = 'chemical_park'" } }
+  - id: N-YS-001
+    list: negative
+    effect: prohibit
+    title: no construction in drinking-water protection zones
+    basis: bench
+    scope:
+      in: { layer: zones, where: "KIND = 'drinking_water'" }
+    applies_to:
+      industry: [A03, B, C, D, E, G, H, I, K]
+      action: [new, expand, rebuild, relocate]
+  - id: N-ST-001
+    list: negative
+    effect: prohibit
+    title: no development in ecological red lines
+    basis: bench
+    scope:
+      in: { layer: zones, where: "KIND = 'eco_redline'" }
+    applies_to:
+      industry: [B, C, D, K, H]
+      action: [new, expand, rebuild]
+  - id: N-XQ-001
+    list: negative
+    effect: restrict
+    title: units U001xxx restrict large water users
+    basis: bench
+    scope:
+      unit: ['U001*']
+    applies_to:
+      attr: [{ field: water_m3_d, op: '>', value: 500 }]
+    condition: water resources assessment
+  - id: P-HG-001
+    list: positive
+    effect: permit
+    title: chemical projects in the chemical park
+    basis: bench
+    scope:
+      in: { layer: zones, where: "KIND = 'chemical_park'" }
+    applies_to:
+      industry: [C2614, C2631]
+      action: [new, expand]
+)");
+  return path;
+}
+
+std::string write_river_rules(const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / "bench_river_rules.yaml").string();
+  write_file(path, R"(# basinkit-bench: every site, within 1 km of a main river?
+name: bench river rule
+level: city
+rules:
+  - id: R-1
+    list: negative
+    effect: prohibit
+    title: within 1 km of the main river
+    basis: bench
+    scope:
+      near: { layer: rivers, where: "CLASS = 'main'", within_m: 1000 }
+)");
+  return path;
+}
+
+SitesFile first_sites(const std::string& source, const std::string& layer, std::int64_t count,
+                      const std::string& dir) {
+  SitesFile out;
+  out.path = (std::filesystem::path(dir) / fmt::format("sites{}.gpkg", count)).string();
+  out.layer = "sites";
+  out.count = count;
+  if (std::filesystem::exists(out.path)) return out;
+  GDALAllRegister();
+  GDALDatasetH src = GDALOpenEx(source.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
+  if (!src) throw std::runtime_error("cannot open " + source);
+  const std::string limit = std::to_string(count);
+  const char* argv[] = {"-f",   "GPKG",  "-limit",      limit.c_str(),
+                        "-nln", "sites", layer.c_str(), nullptr};
+  GDALVectorTranslateOptions* options =
+      GDALVectorTranslateOptionsNew(const_cast<char**>(argv), nullptr);
+  const std::string tmp = out.path + ".tmp.gpkg";
+  int error = 0;
+  GDALDatasetH dst = GDALVectorTranslate(tmp.c_str(), nullptr, 1, &src, options, &error);
+  GDALVectorTranslateOptionsFree(options);
+  GDALClose(src);
+  if (!dst || error) throw std::runtime_error("cannot write " + tmp);
+  GDALClose(dst);
+  std::filesystem::rename(tmp, out.path);
+  return out;
+}
+
+}  // namespace basinkit::bench

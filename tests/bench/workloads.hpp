@@ -1,0 +1,47 @@
+// basinkit's benchmark workloads (DESIGN.md section 10). Each returns its row; run each in
+// a child (bench_util.hpp in_child) so that its peak RSS is its own.
+#pragma once
+
+#include <basinkit/validate.hpp>
+
+#include <set>
+#include <string>
+
+#include "bench_util.hpp"
+
+namespace basinkit::bench {
+
+/// Sites in an OGR source: the generated plan's sites layer, or a copy of part of it.
+struct SitesFile {
+  std::string path, layer;
+  std::int64_t count = 0;
+};
+
+/// load_plan + validate (`only` empty = every group).
+Row bench_validate(const std::string& workload, const std::string& manifest,
+                   const std::set<CheckGroup>& only, int threads);
+
+/// load_plan, then every site read through SiteReader (the GDAL reading alone).
+Row bench_read(const std::string& workload, const std::string& manifest, const SitesFile& sites);
+
+/// load_plan, then the unit (Locator, one per thread) of every site, read in chunks.
+Row bench_locate(const std::string& workload, const std::string& manifest, const SitesFile& sites,
+                 int threads);
+
+/// load_plan + read_rules, then Screener, SiteReader, screen_stream and the JSON report
+/// written to /dev/null.
+Row bench_screen(const std::string& workload, const std::string& manifest, const SitesFile& sites,
+                 const std::string& rules_path, int threads);
+
+/// Rule files written by the bench into `dir`: the demo-shaped list (1 km river rule on
+/// C26, drinking-water and red-line zone rules, a unit glob rule, a chemical-park permit)
+/// and a river-only list (every site: within 1 km of a main river?). Returns their paths.
+std::string write_demo_rules(const std::string& dir);
+std::string write_river_rules(const std::string& dir);
+
+/// Copies the first `count` features of `layer` of `source` into DIR/sites<count>.gpkg
+/// (reused when present).
+SitesFile first_sites(const std::string& source, const std::string& layer, std::int64_t count,
+                      const std::string& dir);
+
+}  // namespace basinkit::bench
