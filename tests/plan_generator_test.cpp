@@ -2,6 +2,8 @@
 // exactly, and clean for validation.
 #include <basinkit/info.hpp>
 #include <basinkit/plan.hpp>
+#include <basinkit/screening.hpp>
+#include <basinkit/screening_report.hpp>
 #include <basinkit/validate.hpp>
 
 #include <catch2/catch.hpp>
@@ -50,7 +52,8 @@ void check_clean_plan(int units) {
   CHECK(plan_area == Approx(g.plan_area_m2).epsilon(1e-12));
   CHECK(info.layers.at("units").area_m2 == Approx(plan_area).epsilon(1e-9));
   CHECK(union_area(plan) == Approx(plan_area).epsilon(1e-9));
-  for (int level : {1, 2, 3}) CHECK(info.levels.at(level).area_m2 == Approx(plan_area).epsilon(1e-9));
+  for (int level : {1, 2, 3})
+    CHECK(info.levels.at(level).area_m2 == Approx(plan_area).epsilon(1e-9));
 
   ValidateOptions vo;
   vo.only = {CheckGroup::hierarchy, CheckGroup::coverage};
@@ -69,4 +72,25 @@ TEST_CASE("Generated plans of 100 and 1000 units are exact coverages and validat
 TEST_CASE("A generated plan of 10000 units is an exact coverage and validates clean",
           "[generator][large]") {
   check_clean_plan(10000);
+}
+
+TEST_CASE("A generated plan comes with a demo-shaped rule list that compiles against it",
+          "[generator]") {
+  test::TempDir dir;
+  bench::GeneratorOptions options;
+  options.units = 100;
+  options.sites = 500;
+  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
+  const Plan plan = load_plan(g.manifest_path);
+  const Screener screener(plan, {read_rules(g.rules_path)});
+  SiteSource source;
+  source.path = dir.path() + "/" + g.sites_source;
+  source.layer = g.sites_layer;
+  SiteReader reader(source, plan.working_crs);
+  ScreeningSummary summary;
+  const auto n = screen_stream(
+      screener, reader, [&](const Site&, const SiteResult& r) { summary.add(r.verdict); }, {});
+  CHECK(n == 500);
+  CHECK(summary.sites == 500);
+  CHECK(summary.prohibited + summary.restricted + summary.permitted > 0);
 }

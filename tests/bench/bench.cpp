@@ -69,9 +69,11 @@ GeneratedPlan plan_for(const Options& o, int units, std::int64_t sites) {
       std::regex_search(
           json, counts,
           std::regex(R"("counts": \{"units": (\d+).*"townships": (\d+).*"sites": (\d+)\})")) &&
-      std::regex_search(json, vertices, std::regex(R"("vertices": \{"units": (\d+))"))) {
+      std::regex_search(json, vertices, std::regex(R"("vertices": \{"units": (\d+))")) &&
+      fs::exists(out + "/rules.yaml")) {
     GeneratedPlan g;
     g.manifest_path = out + "/plan.yaml";
+    g.rules_path = out + "/rules.yaml";
     g.units = std::stoi(counts[1]);
     g.townships = std::stoi(counts[2]);
     g.sites = std::stoi(counts[3]);
@@ -118,7 +120,7 @@ void run_validate(const Options& o, std::vector<Row>& rows, const GeneratedPlan*
 }
 
 void run_screen(const Options& o, const GeneratedPlan& g, std::vector<Row>& rows) {
-  const std::string rules = write_demo_rules(plan_dir(g));
+  const std::string rules = g.rules_path;
   for (std::int64_t n : o.sites) {
     const SitesFile sites = sites_of(g, n);
     const std::string label = fmt::format("screen {} points, {} units (demo-shaped rules, JSON)",

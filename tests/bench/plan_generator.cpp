@@ -36,6 +36,68 @@
 
 namespace basinkit::bench {
 namespace {
+// A demo-shaped rule list (DESIGN.md section 6) on the generated layers: the 1 km river
+// rule, zone rules, a unit glob; used by benchmarks and screening tests.
+constexpr const char* kDemoShapedRules =
+    R"(# A rule list shaped like the demo's (data/shapefiles/rules.yaml), written by basinkit-generate-plan
+name: bench rules
+level: city
+rules:
+  - id: N-HJ-001
+    list: negative
+    effect: prohibit
+    title: within 1 km of the main river, no new or expanded chemical plants
+    basis: bench
+    scope:
+      near: { layer: rivers, where: "CLASS = 'main'", within_m: 1000 }
+    applies_to:
+      industry: [C26]
+      action: [new, expand]
+    unless:
+      scope: { in: { layer: zones, where: "KIND = 'chemical_park'" } }
+  - id: N-YS-001
+    list: negative
+    effect: prohibit
+    title: no construction in drinking-water protection zones
+    basis: bench
+    scope:
+      in: { layer: zones, where: "KIND = 'drinking_water'" }
+    applies_to:
+      industry: [A03, B, C, D, E, G, H, I, K]
+      action: [new, expand, rebuild, relocate]
+  - id: N-ST-001
+    list: negative
+    effect: prohibit
+    title: no development in ecological red lines
+    basis: bench
+    scope:
+      in: { layer: zones, where: "KIND = 'eco_redline'" }
+    applies_to:
+      industry: [B, C, D, K, H]
+      action: [new, expand, rebuild]
+  - id: N-XQ-001
+    list: negative
+    effect: restrict
+    title: units U000001-U000009 restrict large water users
+    basis: bench
+    scope:
+      unit: ['U00000*']
+    applies_to:
+      attr: [{ field: water_m3_d, op: '>', value: 500 }]
+    condition: water resources assessment
+  - id: P-HG-001
+    list: positive
+    effect: permit
+    title: chemical projects in the chemical park
+    basis: bench
+    scope:
+      in: { layer: zones, where: "KIND = 'chemical_park'" }
+    applies_to:
+      industry: [C2614, C2631]
+      action: [new, expand]
+)";
+}  // namespace
+namespace {
 
 namespace fs = std::filesystem;
 
@@ -1130,9 +1192,15 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
   }
   out.close();
 
-  // ---- manifest and summary
+  // ---- manifest, rules and summary
   GeneratedPlan result;
   result.manifest_path = (fs::path(out_dir) / "plan.yaml").string();
+  result.rules_path = (fs::path(out_dir) / "rules.yaml").string();
+  {
+    std::ofstream file(result.rules_path, std::ios::binary | std::ios::trunc);
+    file << kDemoShapedRules;
+    if (!file) throw std::runtime_error("cannot write " + result.rules_path);
+  }
   result.units = n_units;
   result.l3 = n_l3;
   result.l2 = n_l2;

@@ -56,6 +56,7 @@ struct InjectedDefects {
 
 struct GeneratedPlan {
   std::string manifest_path;  // OUT_DIR/plan.yaml
+  std::string rules_path;     // OUT_DIR/rules.yaml: a demo-shaped rule list for this plan
   int units = 0, l3 = 0, l2 = 0, l1 = 0, townships = 0, sites = 0;
   double plan_area_m2 = 0;    // planar area of the boundary polygon in EPSG:4547
   std::int64_t vertices = 0;  // vertices of the units layer (closing vertices included)

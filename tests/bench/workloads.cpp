@@ -173,69 +173,6 @@ Row bench_screen(const std::string& workload, const std::string& manifest, const
   return row;
 }
 
-std::string write_demo_rules(const std::string& dir) {
-  const std::string path = (std::filesystem::path(dir) / "bench_rules.yaml").string();
-  write_file(path,
-             R"(# basinkit-bench: a rule list shaped like the demo's (data/shapefiles/rules.yaml)
-name: bench rules
-level: city
-rules:
-  - id: N-HJ-001
-    list: negative
-    effect: prohibit
-    title: within 1 km of the main river, no new or expanded chemical plants
-    basis: bench
-    scope:
-      near: { layer: rivers, where: "CLASS = 'main'", within_m: 1000 }
-    applies_to:
-      industry: [C26]
-      action: [new, expand]
-    unless:
-      scope: { in: { layer: zones, where: "KIND = 'chemical_park'" } }
-  - id: N-YS-001
-    list: negative
-    effect: prohibit
-    title: no construction in drinking-water protection zones
-    basis: bench
-    scope:
-      in: { layer: zones, where: "KIND = 'drinking_water'" }
-    applies_to:
-      industry: [A03, B, C, D, E, G, H, I, K]
-      action: [new, expand, rebuild, relocate]
-  - id: N-ST-001
-    list: negative
-    effect: prohibit
-    title: no development in ecological red lines
-    basis: bench
-    scope:
-      in: { layer: zones, where: "KIND = 'eco_redline'" }
-    applies_to:
-      industry: [B, C, D, K, H]
-      action: [new, expand, rebuild]
-  - id: N-XQ-001
-    list: negative
-    effect: restrict
-    title: units U001xxx restrict large water users
-    basis: bench
-    scope:
-      unit: ['U001*']
-    applies_to:
-      attr: [{ field: water_m3_d, op: '>', value: 500 }]
-    condition: water resources assessment
-  - id: P-HG-001
-    list: positive
-    effect: permit
-    title: chemical projects in the chemical park
-    basis: bench
-    scope:
-      in: { layer: zones, where: "KIND = 'chemical_park'" }
-    applies_to:
-      industry: [C2614, C2631]
-      action: [new, expand]
-)");
-  return path;
-}
-
 std::string write_river_rules(const std::string& dir) {
   const std::string path = (std::filesystem::path(dir) / "bench_river_rules.yaml").string();
   write_file(path, R"(# basinkit-bench: every site, within 1 km of a main river?

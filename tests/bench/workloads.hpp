@@ -35,8 +35,6 @@ Row bench_screen(const std::string& workload, const std::string& manifest, const
 
 /// Rule files written by the bench into `dir`: the demo-shaped list (1 km river rule on
 /// C26, drinking-water and red-line zone rules, a unit glob rule, a chemical-park permit)
-/// and a river-only list (every site: within 1 km of a main river?). Returns their paths.
-std::string write_demo_rules(const std::string& dir);
 std::string write_river_rules(const std::string& dir);
 
 /// Copies the first `count` features of `layer` of `source` into DIR/sites<count>.gpkg
