@@ -2,8 +2,11 @@
 // Test fixtures: temporary folders and small layers written with OGR from WKT, so unit
 // tests build their geometries in code.
 
+#include <memory>
 #include <string>
 #include <vector>
+
+class GDALDataset;
 
 namespace basinkit::test {
 
@@ -43,6 +46,17 @@ std::string read_text(const std::string& path);
 
 /// WKT of an axis-aligned rectangle.
 std::string box(double x0, double y0, double x1, double y1);
+
+/// RFC 4180 records of a CSV text (quoted fields may hold commas, quotes, line breaks;
+/// records end with CRLF).
+std::vector<std::vector<std::string>> parse_csv(const std::string& text);
+
+struct DatasetCloser {
+  void operator()(GDALDataset* d) const noexcept;
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+/// Opens a vector data source read-only (null when GDAL cannot).
+DatasetPtr open_vector(const std::string& path);
 
 /// Path of a file under tests/data.
 std::string data_path(const std::string& relative);

@@ -160,50 +160,6 @@ std::vector<std::string> key_order(const nlohmann::ordered_json& object) {
   return keys;
 }
 
-/// RFC 4180 records of a CSV text (quoted fields may hold commas, quotes, line breaks).
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows(1);
-  std::string cell;
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        cell += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cell += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(cell);
-      cell.clear();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      rows.back().push_back(cell);
-      cell.clear();
-      rows.emplace_back();
-      ++i;
-    } else {
-      cell += c;
-    }
-  }
-  if (rows.back().empty()) rows.pop_back();
-  return rows;
-}
-
-struct DatasetCloser {
-  void operator()(GDALDataset* d) const noexcept { GDALClose(d); }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
-
-DatasetPtr open_vector(const std::string& path) {
-  GDALAllRegister();
-  return DatasetPtr(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
-}
-
 const std::set<std::string> kSiteKeys = {"id", "verdict", "location", "rules", "missing"};
 const std::set<std::string> kLocationKeys = {"unit",   "manager", "township",
                                              "county", "basins",  "outside_plan"};
