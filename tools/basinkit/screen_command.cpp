@@ -136,7 +136,7 @@ void register_screen(CLI::App& app, Action& action) {
           so.progress = [&](std::int64_t n) { progress(fmt::format("screened {} sites", n), 0); };
         screen_stream(screener, reader, emit, so);
         end_progress(o->quiet);
-        if (!writer && !stdout_writer)
+        if (!stdout_writer)
           fmt::print(
               "{} sites: {} prohibited, {} restricted, {} encouraged, {} permitted, {} unlisted\n",
               summary.sites, summary.prohibited, summary.restricted, summary.encouraged,
