@@ -125,6 +125,15 @@ std::string box(double x0, double y0, double x1, double y1) {
   return fmt::format("POLYGON (({0} {1}, {2} {1}, {2} {3}, {0} {3}, {0} {1}))", x0, y0, x1, y1);
 }
 
+std::string near_jingmen_box(double x0, double y0, double x1, double y1) {
+  return box(kJingmenX + x0, kJingmenY + y0, kJingmenX + x1, kJingmenY + y1);
+}
+
+std::string near_jingmen_line(double x0, double y0, double x1, double y1) {
+  return fmt::format("LINESTRING ({} {}, {} {})", kJingmenX + x0, kJingmenY + y0, kJingmenX + x1,
+                     kJingmenY + y1);
+}
+
 std::string data_path(const std::string& relative) {
   return std::string(BASINKIT_TEST_DATA) + "/" + relative;
 }

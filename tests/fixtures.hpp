@@ -44,6 +44,13 @@ void write_layer(const std::string& path, const FixtureLayer& layer);
 void write_text(const std::string& path, const std::string& text);
 std::string read_text(const std::string& path);
 
+/// A place near Jingmen in EPSG:4547 (so that GCJ-02, the identity outside China, is
+/// really exercised): fixtures written relative to it use near_jingmen_box/line.
+constexpr double kJingmenX = 340000, kJingmenY = 3450000;
+/// WKT of a rectangle / segment whose coordinates are offsets from (kJingmenX, kJingmenY).
+std::string near_jingmen_box(double x0, double y0, double x1, double y1);
+std::string near_jingmen_line(double x0, double y0, double x1, double y1);
+
 /// WKT of an axis-aligned rectangle.
 std::string box(double x0, double y0, double x1, double y1);
 

@@ -22,11 +22,8 @@ namespace {
 // The main river runs along y = 0 from x = 0 to x = 5000 and ends inside the plan, so
 // its 1 km buffer has a round end. Zones: PARK crosses the river's end; FAR is a park
 // 5 km from the river; WS is a water source disjoint from both.
-constexpr double OX = 340000, OY = 3450000;
-
-std::string at(double x0, double y0, double x1, double y1) {
-  return box(OX + x0, OY + y0, OX + x1, OY + y1);
-}
+constexpr double OX = kJingmenX, OY = kJingmenY;
+const auto at = near_jingmen_box;
 
 PlanBuilder check_plan() {
   PlanBuilder b;

@@ -21,15 +21,9 @@ namespace {
 
 // Coordinates below are relative to (OX, OY), a place near Jingmen in EPSG:4547, so that
 // GCJ-02 (which is the identity outside China) is really exercised.
-constexpr double OX = 340000, OY = 3450000;
-
-std::string at(double x0, double y0, double x1, double y1) {
-  return box(OX + x0, OY + y0, OX + x1, OY + y1);
-}
-std::string line(double x0, double y0, double x1, double y1) {
-  return "LINESTRING (" + std::to_string(OX + x0) + " " + std::to_string(OY + y0) + ", " +
-         std::to_string(OX + x1) + " " + std::to_string(OY + y1) + ")";
-}
+constexpr double OX = kJingmenX, OY = kJingmenY;
+const auto at = near_jingmen_box;
+const auto line = near_jingmen_line;
 
 // Plan area 0..10000 × -3000..3000; river along y = 0; two units split at x = 5000 in
 // townships T1 (county C1) and T2 (county C2); a chemical park 6000..7000 × 100..600;
