@@ -389,6 +389,26 @@ TEST_CASE("GeoPackage report has one layer per finding type in the working CRS",
   CHECK(p["inputs"].size() == 2);
 }
 
+TEST_CASE("XLSX report has one sheet per finding type with codes as text cells", "[report]") {
+  TempDir dir;
+  Sample s;
+  write_report(s.report, dir / "report.xlsx");
+  // Read back with the driver's type detection on: "0123" must come back as text.
+  const DatasetPtr ds = open_vector(dir / "report.xlsx");
+  REQUIRE(ds);
+  std::map<std::string, GIntBig> counts;
+  for (OGRLayer* layer : ds->GetLayers()) counts[layer->GetName()] = layer->GetFeatureCount();
+  CHECK(counts ==
+        std::map<std::string, GIntBig>{{"duplicate_code", 1}, {"exclave", 1}, {"overlap", 2}});
+  OGRLayer* overlap = ds->GetLayerByName("overlap");
+  CHECK(overlap->GetLayerDefn()->GetGeomFieldCount() == 0);
+  overlap->ResetReading();
+  OGRFeatureUniquePtr first(overlap->GetNextFeature());
+  REQUIRE(first);
+  CHECK(std::string(first->GetFieldAsString("codes")) == "0123;0456");
+  CHECK(std::string(first->GetFieldAsString("names")) == "子陵铺镇单元;漳河镇单元");
+}
+
 TEST_CASE("GeoPackage report replaces an earlier report", "[report]") {
   TempDir dir;
   Sample s;
@@ -420,7 +440,7 @@ TEST_CASE("An unknown report extension is an input error naming the formats", "[
     const std::string what = e.what();
     CHECK(what.find(path) != std::string::npos);
     CHECK(what.find("'.txt'") != std::string::npos);
-    for (const char* ext : {".json", ".csv", ".geojson", ".gpkg"})
+    for (const char* ext : {".json", ".csv", ".geojson", ".gpkg", ".xlsx"})
       CHECK(what.find(ext) != std::string::npos);
   }
   CHECK_THROWS_AS(write_report(s.report, dir / "report"), InputError);

@@ -453,6 +453,26 @@ TEST_CASE("Screening GeoPackage has a layer 'sites' in the working CRS", "[scree
   CHECK(json::parse(summary)["sites"] == 3);
 }
 
+TEST_CASE("Screening XLSX has a sheet 'sites' with codes as text cells", "[screening-report]") {
+  TempDir dir;
+  const Sample s;
+  s.write(dir / "result.xlsx");
+  const DatasetPtr ds = open_vector(dir / "result.xlsx");
+  REQUIRE(ds);
+  OGRLayer* layer = ds->GetLayerByName("sites");
+  REQUIRE(layer);
+  CHECK(layer->GetFeatureCount() == 3);
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  const int unit = defn->GetFieldIndex("unit");
+  REQUIRE(unit >= 0);
+  CHECK(defn->GetFieldDefn(unit)->GetType() == OFTString);  // "0123", not 123
+  layer->ResetReading();
+  OGRFeatureUniquePtr point(layer->GetNextFeature());
+  REQUIRE(point);
+  CHECK(std::string(point->GetFieldAsString("unit")) == "0123");
+  CHECK(std::string(point->GetFieldAsString("basin_1")) == "01");
+}
+
 TEST_CASE("Screening GeoPackage commits long runs in several transactions", "[screening-report]") {
   TempDir dir;
   const Sample s;

@@ -33,25 +33,27 @@ std::string finding_geometry(const Finding& f, ToLonLat& to_lonlat, const std::s
 
 // ---- GeoPackage ---------------------------------------------------------------------
 
-void write_gpkg_layer(GDALDataset& ds, const std::string& type,
-                      const std::vector<const Finding*>& findings, OGRSpatialReference* srs,
-                      const std::string& path) {
+void write_table_layer(GDALDataset& ds, TableFormat format, const std::string& type,
+                       const std::vector<const Finding*>& findings, OGRSpatialReference* srs,
+                       const std::string& path) {
   Where where(path, type);
-  OGRLayer* layer = create_gpkg_layer(ds, type, srs, flat_columns(), path);
-  if (ds.StartTransaction() != OGRERR_NONE)
+  OGRLayer* layer = create_table_layer(ds, format, type, srs, flat_columns(), path);
+  const bool transactions = has_transactions(ds);
+  if (transactions && ds.StartTransaction() != OGRERR_NONE)
     throw InputError(fmt::format("cannot start a transaction{}", gdal_detail()), where);
   for (const Finding* f : findings) {
     OGRFeature feature(layer->GetLayerDefn());
     set_fields(feature, flat_values(*f));
-    if (OgrGeometryPtr g = report_geometry(*f)) feature.SetGeometryDirectly(g.release());
+    if (format == TableFormat::gpkg)
+      if (OgrGeometryPtr g = report_geometry(*f)) feature.SetGeometryDirectly(g.release());
     if (layer->CreateFeature(&feature) != OGRERR_NONE) {
       const std::string detail = gdal_detail();
-      ds.RollbackTransaction();
+      if (transactions) ds.RollbackTransaction();
       throw InputError(
           fmt::format("cannot write the finding ({}){}", fmt::join(f->codes, ", "), detail), where);
     }
   }
-  if (ds.CommitTransaction() != OGRERR_NONE)
+  if (transactions && ds.CommitTransaction() != OGRERR_NONE)
     throw InputError(fmt::format("cannot commit the layer{}", gdal_detail()), where);
 }
 
@@ -76,7 +78,7 @@ void write_geojson_file(const FindingReport& report, const std::string& path) {
   finish_output(out, path);
 }
 
-void write_gpkg_file(const FindingReport& report, const std::string& path) {
+void write_table_file(const FindingReport& report, const std::string& path) {
   const QuietGdal quiet;
   crs::SrsPtr srs;
   if (!working_crs_of(report).empty()) srs = parse_crs(working_crs_of(report), path);
@@ -85,12 +87,13 @@ void write_gpkg_file(const FindingReport& report, const std::string& path) {
   std::map<std::string, std::vector<const Finding*>> by_type;
   for (const Finding& f : findings_of(report)) by_type[to_string(f.type)].push_back(&f);
 
-  DatasetPtr ds = create_gpkg(path);
+  const TableFormat format = table_format(path);
+  DatasetPtr ds = create_table_file(path, format);
   ds->SetMetadataItem("basinkit_provenance", dump(provenance_json(report.provenance)).c_str());
   ds->SetMetadataItem("basinkit_summary", dump(summary_json(report.summary)).c_str());
   for (const auto& [type, findings] : by_type)
-    write_gpkg_layer(*ds, type, findings, srs.get(), path);
-  close_gpkg(std::move(ds), path);
+    write_table_layer(*ds, format, type, findings, srs.get(), path);
+  close_table_file(std::move(ds), path);
 }
 
 }  // namespace basinkit::report

@@ -76,14 +76,15 @@ OGRFieldType field_type(ColumnKind kind) {
   }
 }
 
-GDALDriver* gpkg_driver(const std::string& path) {
+GDALDriver* table_driver(const std::string& path, TableFormat format) {
   static const bool registered = [] {
     GDALAllRegister();
     return true;
   }();
   (void)registered;
-  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
-  if (!driver) throw InputError("GDAL has no GPKG driver", Where(path));
+  const char* name = format == TableFormat::gpkg ? "GPKG" : "XLSX";
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(name);
+  if (!driver) throw InputError(fmt::format("GDAL has no {} driver", name), Where(path));
   return driver;
 }
 
@@ -357,8 +358,14 @@ std::string geojson_geometry(OgrGeometryPtr g, ToLonLat& to_lonlat, const std::s
   return out;
 }
 
-DatasetPtr create_gpkg(const std::string& path) {
-  GDALDriver* driver = gpkg_driver(path);
+TableFormat table_format(const std::string& path) {
+  return extension_of(path) == ".xlsx" ? TableFormat::xlsx : TableFormat::gpkg;
+}
+
+bool has_transactions(GDALDataset& ds) { return ds.TestCapability(ODsCTransactions) != 0; }
+
+DatasetPtr create_table_file(const std::string& path, TableFormat format) {
+  GDALDriver* driver = table_driver(path, format);
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
     if (std::filesystem::is_directory(path, ec))
@@ -373,11 +380,14 @@ DatasetPtr create_gpkg(const std::string& path) {
   return ds;
 }
 
-OGRLayer* create_gpkg_layer(GDALDataset& ds, const std::string& name, OGRSpatialReference* srs,
-                            const std::vector<Column>& columns, const std::string& path) {
+OGRLayer* create_table_layer(GDALDataset& ds, TableFormat format, const std::string& name,
+                             OGRSpatialReference* srs, const std::vector<Column>& columns,
+                             const std::string& path) {
   Where where(path, name);
   CPLErrorReset();
-  OGRLayer* layer = ds.CreateLayer(name.c_str(), srs, wkbUnknown, nullptr);
+  const bool geometry = format == TableFormat::gpkg;
+  OGRLayer* layer = ds.CreateLayer(name.c_str(), geometry ? srs : nullptr,
+                                   geometry ? wkbUnknown : wkbNone, nullptr);
   if (!layer) throw InputError(fmt::format("cannot create the layer{}", gdal_detail()), where);
   for (const Column& c : columns) {
     OGRFieldDefn field(c.name.c_str(), field_type(c.kind));
@@ -403,7 +413,7 @@ void set_fields(OGRFeature& feature, const std::vector<FlatValue>& values) {
   }
 }
 
-void close_gpkg(DatasetPtr ds, const std::string& path) {
+void close_table_file(DatasetPtr ds, const std::string& path) {
   CPLErrorReset();
   ds.reset();
   if (CPLGetLastErrorType() == CE_Failure)

@@ -138,17 +138,25 @@ struct DatasetCloser {
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
-/// A new, empty GeoPackage at `path`, replacing an existing file. InputError naming
+/// The table formats written through GDAL: a GeoPackage (layers with geometry in the
+/// working CRS) or an Excel workbook (sheets, no geometry; codes stay text cells).
+enum class TableFormat { gpkg, xlsx };
+TableFormat table_format(const std::string& path);  ///< by extension
+
+/// A new, empty file of `format` at `path`, replacing an existing file. InputError naming
 /// `path` when it is a folder or cannot be written.
-DatasetPtr create_gpkg(const std::string& path);
-/// A layer of `columns` with generic geometry in `srs` (may be null); InputError naming
-/// `path` and the layer when it fails.
-OGRLayer* create_gpkg_layer(GDALDataset& ds, const std::string& name, OGRSpatialReference* srs,
-                            const std::vector<Column>& columns, const std::string& path);
+DatasetPtr create_table_file(const std::string& path, TableFormat format);
+/// A layer of `columns` (with generic geometry in `srs`, which may be null, when the
+/// format has geometry); InputError naming `path` and the layer when it fails.
+OGRLayer* create_table_layer(GDALDataset& ds, TableFormat format, const std::string& name,
+                             OGRSpatialReference* srs, const std::vector<Column>& columns,
+                             const std::string& path);
+/// Whether `ds` takes transactions (GeoPackage does, the XLSX driver does not).
+bool has_transactions(GDALDataset& ds);
 /// Sets the fields of `feature` from `values` (same order as the layer's columns).
 void set_fields(OGRFeature& feature, const std::vector<FlatValue>& values);
 /// Closes `ds`; InputError naming `path` when GDAL reports a failure.
-void close_gpkg(DatasetPtr ds, const std::string& path);
+void close_table_file(DatasetPtr ds, const std::string& path);
 
 /// The JSON report, streamed to `out`.
 void write_json_stream(const FindingReport& report, std::ostream& out);
@@ -156,6 +164,7 @@ void write_json_stream(const FindingReport& report, std::ostream& out);
 void write_json_file(const FindingReport& report, const std::string& path);
 void write_csv_file(const FindingReport& report, const std::string& path);
 void write_geojson_file(const FindingReport& report, const std::string& path);
-void write_gpkg_file(const FindingReport& report, const std::string& path);
+/// GeoPackage (one layer per finding type) or XLSX (one sheet per finding type).
+void write_table_file(const FindingReport& report, const std::string& path);
 
 }  // namespace basinkit::report

@@ -307,21 +307,26 @@ class GeoJsonWriter final : public ScreeningWriter {
 };
 
 /// GeoPackage: layer "sites" in the working CRS, the flat columns as fields; provenance
-/// and summary in the dataset metadata (basinkit_provenance, basinkit_summary).
-class GpkgWriter final : public ScreeningWriter {
+/// and summary in the dataset metadata (basinkit_provenance, basinkit_summary). XLSX: the
+/// same columns on a sheet "sites", without geometry, codes as text cells.
+class TableWriter final : public ScreeningWriter {
  public:
-  GpkgWriter(const std::string& path, const Provenance& provenance, const Plan& plan)
-      : path_(path), facts_(facts_of(plan, provenance)), columns_(site_columns(facts_.levels)) {
+  TableWriter(const std::string& path, const Provenance& provenance, const Plan& plan)
+      : path_(path),
+        format_(table_format(path)),
+        facts_(facts_of(plan, provenance)),
+        columns_(site_columns(facts_.levels)) {
     const QuietGdal quiet;
     crs::SrsPtr srs;
     if (!facts_.working_crs.empty()) srs = parse_crs(facts_.working_crs, path_);
-    ds_ = create_gpkg(path_);
+    ds_ = create_table_file(path_, format_);
+    transactions_ = has_transactions(*ds_);
     ds_->SetMetadataItem("basinkit_provenance", dump(provenance_json(provenance)).c_str());
-    layer_ = create_gpkg_layer(*ds_, "sites", srs.get(), columns_, path_);
+    layer_ = create_table_layer(*ds_, format_, "sites", srs.get(), columns_, path_);
     begin();
   }
 
-  ~GpkgWriter() override {
+  ~TableWriter() override {
     if (ds_ && in_transaction_) {
       const QuietGdal quiet;
       ds_->RollbackTransaction();
@@ -332,7 +337,8 @@ class GpkgWriter final : public ScreeningWriter {
     const QuietGdal quiet;
     OGRFeature feature(layer_->GetLayerDefn());
     set_fields(feature, site_values(site, result, facts_.levels));
-    if (OgrGeometryPtr g = to_ogr(site.geometry)) feature.SetGeometryDirectly(g.release());
+    if (format_ == TableFormat::gpkg)
+      if (OgrGeometryPtr g = to_ogr(site.geometry)) feature.SetGeometryDirectly(g.release());
     CPLErrorReset();
     if (layer_->CreateFeature(&feature) != OGRERR_NONE)
       throw InputError(fmt::format("cannot write the site{}", gdal_detail()),
@@ -347,11 +353,12 @@ class GpkgWriter final : public ScreeningWriter {
     const QuietGdal quiet;
     commit();
     ds_->SetMetadataItem("basinkit_summary", dump(screening_summary_json(summary)).c_str());
-    close_gpkg(std::move(ds_), path_);
+    close_table_file(std::move(ds_), path_);
   }
 
  private:
   void begin() {
+    if (!transactions_) return;
     CPLErrorReset();
     if (ds_->StartTransaction() != OGRERR_NONE)
       throw InputError(fmt::format("cannot start a transaction{}", gdal_detail()),
@@ -370,9 +377,11 @@ class GpkgWriter final : public ScreeningWriter {
   }
 
   std::string path_;
+  TableFormat format_;
   PlanFacts facts_;
   std::vector<Column> columns_;
   DatasetPtr ds_;
+  bool transactions_ = false;
   OGRLayer* layer_ = nullptr;  ///< owned by ds_
   bool in_transaction_ = false;
   int pending_ = 0;
@@ -394,7 +403,7 @@ std::unique_ptr<ScreeningWriter> open_screening_report(const std::string& path,
   if (ext == ".json") return std::make_unique<report::JsonWriter>(path, provenance, plan);
   if (ext == ".csv") return std::make_unique<report::CsvWriter>(path, plan, provenance);
   if (ext == ".geojson") return std::make_unique<report::GeoJsonWriter>(path, provenance, plan);
-  return std::make_unique<report::GpkgWriter>(path, provenance, plan);
+  return std::make_unique<report::TableWriter>(path, provenance, plan);
 }
 
 std::unique_ptr<ScreeningWriter> json_screening_writer(std::ostream& out,
