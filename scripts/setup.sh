@@ -41,6 +41,7 @@ if [ "$mode" = demo ]; then
   "$bk" validate "$plan" -o out/validation.json
   "$bk" validate "$plan" -o out/validation.gpkg --quiet >/dev/null
   "$bk" validate "$plan" -o out/validation.csv --quiet >/dev/null
+  "$bk" validate "$plan" -o out/validation.html --quiet >/dev/null   # open it in a browser
   # Screening: one project asked at the window, then the ~200 demo sites.
   rules=data/shapefiles/rules.yaml
   "$bk" screen "$plan" --rules "$rules" --at 112.42309,31.36735 --industry C2614 --action new

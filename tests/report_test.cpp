@@ -1,5 +1,6 @@
 #include <basinkit/error.hpp>
 #include <basinkit/report.hpp>
+#include <basinkit/validate.hpp>
 #include <basinkit/version.hpp>
 
 #include <gdal_priv.h>
@@ -407,6 +408,38 @@ TEST_CASE("XLSX report has one sheet per finding type with codes as text cells",
   REQUIRE(first);
   CHECK(std::string(first->GetFieldAsString("codes")) == "0123;0456");
   CHECK(std::string(first->GetFieldAsString("names")) == "子陵铺镇单元;漳河镇单元");
+}
+
+TEST_CASE("HTML report of the demo plan is one offline page with the map and every finding",
+          "[report]") {
+  TempDir dir;
+  const Plan plan = load_plan(std::string(BASINKIT_SOURCE_DIR) + "/data/shapefiles/plan.yaml");
+  const ValidationResult r = validate(plan, {});
+  FindingReport report;
+  report.findings = &r.findings;
+  report.summary = summarize(r.findings);
+  report.provenance = plan_provenance(plan, "basinkit validate plan.yaml -o report.html");
+  report.working_crs = plan.working_crs;
+  report.plan = &plan;
+  write_report(report, dir / "report.html");
+  const std::string html = read_text(dir / "report.html");
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = html.find(what); at != std::string::npos; at = html.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  // Offline: no link, script or style from elsewhere; the only URL is SVG's namespace.
+  CHECK(count("http") == 1);
+  CHECK(count("xmlns=\"http://www.w3.org/2000/svg\"") == 1);
+  CHECK(count("<title>") == 1 + plan.units.size());  // the page's, then one per unit
+  CHECK(count("data-i=\"") == r.findings.size());    // every finding drawn, clickable
+  CHECK(count("<tr><td>") >= r.findings.size());
+  CHECK(html.find("东岳种畜场") != std::string::npos);
+  // The findings behind the map parse as JSON, one per finding.
+  const size_t start = html.find("var FINDINGS=") + 13;
+  const json findings = json::parse(html.substr(start, html.find(";\n", start) - start));
+  CHECK(findings.size() == r.findings.size());
 }
 
 TEST_CASE("GeoPackage report replaces an earlier report", "[report]") {

@@ -81,6 +81,7 @@ void register_rules(CLI::App& app, Action& action) {
       for (const auto& path : o->rules)
         report.provenance.inputs.push_back({"rules", path, "", sha256_of_file(path), "", ""});
       report.working_crs = plan.working_crs;
+      report.plan = &plan;
       if (!o->output.empty()) write_report(report, o->output);
       if (o->format == "json")
         write_json(report, std::cout);

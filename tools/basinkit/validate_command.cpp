@@ -89,6 +89,7 @@ void register_validate(CLI::App& app, Action& action) {
       report.summary.skipped = result.skipped;
       report.provenance = plan_provenance(plan, command_line());
       report.working_crs = plan.working_crs;
+      report.plan = &plan;
       if (!options->output.empty()) write_report(report, options->output);
       if (options->format == "json")
         write_json(report, std::cout);

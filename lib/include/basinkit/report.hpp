@@ -3,8 +3,9 @@
 //
 // The format follows the output's extension (DESIGN.md section 7): `.json`, `.csv`
 // (UTF-8 with BOM, for Excel), `.geojson` (WGS 84, RFC 7946), `.gpkg` (working CRS, one
-// layer per finding type). Findings are written one at a time from the sorted vector:
-// no JSON document of the whole report is built in memory.
+// layer per finding type), `.xlsx` (a sheet per type), `.html` (one offline page: a map
+// drawn from the data, tables by type, county and township). Findings are written one at a time
+// from the sorted vector: no JSON document of the whole report is built in memory.
 
 #include <basinkit/findings.hpp>
 #include <basinkit/plan.hpp>
@@ -45,6 +46,9 @@ struct FindingReport {
   FindingSummary summary;
   Provenance provenance;
   std::string working_crs;  ///< for GeoPackage layers and GeoJSON reprojection
+  /// The plan the findings are about (optional): the HTML report draws its units,
+  /// townships and rivers under the findings. Must outlive the writing.
+  const Plan* plan = nullptr;
 };
 
 /// Throws InputError when `path` has no supported report extension; lets a command

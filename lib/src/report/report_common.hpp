@@ -166,5 +166,7 @@ void write_csv_file(const FindingReport& report, const std::string& path);
 void write_geojson_file(const FindingReport& report, const std::string& path);
 /// GeoPackage (one layer per finding type) or XLSX (one sheet per finding type).
 void write_table_file(const FindingReport& report, const std::string& path);
+/// One self-contained offline HTML page (map, tables, details on click).
+void write_html_file(const FindingReport& report, const std::string& path);
 
 }  // namespace basinkit::report

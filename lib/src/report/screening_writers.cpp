@@ -391,7 +391,12 @@ class TableWriter final : public ScreeningWriter {
 }  // namespace report
 
 void check_screening_report_path(const std::string& path) {
-  // The same formats as finding reports, with the same message.
+  // The formats of finding reports, with the same message; but no HTML page of sites yet.
+  if (report::extension_of(path) == ".html")
+    throw InputError(
+        "screening results cannot be written as HTML yet: use .json, .csv, .geojson, .gpkg or "
+        ".xlsx",
+        Where(path));
   check_report_path(path);
 }
 

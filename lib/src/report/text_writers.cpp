@@ -53,7 +53,7 @@ void write_json(const FindingReport& report, std::ostream& out) {
 }
 
 namespace {
-constexpr const char* kFormats[] = {".json", ".csv", ".geojson", ".gpkg", ".xlsx"};
+constexpr const char* kFormats[] = {".json", ".csv", ".geojson", ".gpkg", ".xlsx", ".html"};
 }  // namespace
 
 void check_report_path(const std::string& path) {
@@ -61,7 +61,7 @@ void check_report_path(const std::string& path) {
   for (const char* known : kFormats)
     if (ext == known) return;
   throw InputError(fmt::format("unknown report format '{}': the extension must be one of "
-                               ".json, .csv, .geojson, .gpkg, .xlsx",
+                               ".json, .csv, .geojson, .gpkg, .xlsx, .html",
                                ext.empty() ? "(no extension)" : ext),
                    Where(path));
 }
@@ -72,6 +72,7 @@ void write_report(const FindingReport& report, const std::string& path) {
   if (ext == ".json") return report::write_json_file(report, path);
   if (ext == ".csv") return report::write_csv_file(report, path);
   if (ext == ".geojson") return report::write_geojson_file(report, path);
+  if (ext == ".html") return report::write_html_file(report, path);
   return report::write_table_file(report, path);
 }
 
