@@ -101,11 +101,11 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
     } else if (c == ',') {
       rows.back().push_back(cell);
       cell.clear();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+    } else if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
       rows.back().push_back(cell);
       cell.clear();
       rows.emplace_back();
-      ++i;
+      if (c == '\r') ++i;
     } else {
       cell += c;
     }

@@ -55,7 +55,7 @@ std::string near_jingmen_line(double x0, double y0, double x1, double y1);
 std::string box(double x0, double y0, double x1, double y1);
 
 /// RFC 4180 records of a CSV text (quoted fields may hold commas, quotes, line breaks;
-/// records end with CRLF).
+/// records end with CRLF or LF).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text);
 
 struct DatasetCloser {

@@ -426,3 +426,30 @@ TEST_CASE("Sites from an XLSX sheet with 经度/纬度 columns are read as point
   CHECK(errors[0].empty());
   CHECK(sites[0].geometry.extent()[0] == Approx(500000).margin(1));
 }
+
+TEST_CASE("The demo sites get the verdicts and rules of an independent evaluation", "[screening]") {
+  // data/shapefiles/sites_expected.csv was computed by the demo build script with
+  // Shapely from the same rules, without basinkit: a peer for every site and rule.
+  const std::string demo = std::string(BASINKIT_SOURCE_DIR) + "/data/shapefiles/";
+  const Plan plan = load_plan(demo + "plan.yaml");
+  const Screener screener(plan, {read_rules(demo + "rules.yaml")});
+  std::map<std::string, std::pair<std::string, std::string>> expected;  // id → verdict, rules
+  const auto rows = parse_csv(read_text(demo + "sites_expected.csv"));
+  for (size_t i = 1; i < rows.size(); ++i) expected[rows[i][0]] = {rows[i][1], rows[i][2]};
+  REQUIRE(expected.size() == 196);
+  SiteSource source;
+  source.path = demo + "sites.gpkg";
+  SiteReader reader(source, plan.working_crs);
+  size_t compared = 0;
+  screen_stream(screener, reader,
+                [&](const Site& site, const SiteResult& r) {
+                  INFO(site.id);
+                  std::string rules;
+                  for (const auto& a : r.rules) rules += (rules.empty() ? "" : ";") + a.rule->id;
+                  CHECK(to_string(r.verdict) == expected.at(site.id).first);
+                  CHECK(rules == expected.at(site.id).second);
+                  ++compared;
+                },
+                {});
+  CHECK(compared == 196);
+}
