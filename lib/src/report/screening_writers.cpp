@@ -1,18 +1,8 @@
 // Screening reports (DESIGN.md section 7): JSON, CSV, GeoJSON and GeoPackage, written one
 // site at a time as the sites are screened, so that memory does not grow with their number.
 //
-// Every format carries the same site record. The JSON object of a site:
-//
-//   {"id": "1", "verdict": "prohibited",
-//    "location": {"unit": "0123", "manager": "T01", "township": "T01", "county": "420802",
-//                 "basins": {"1": "HJ", "2": "HJ-02", "3": null}, "outside_plan": false},
-//    "rules": [{"id": "N-HJ-001", "file": "city.yaml", "effect": "prohibit", "title": "…",
-//               "basis": "…", "condition": "", "evidence": {"distance_m": 812.3}}],
-//    "missing": [],
-//    "error": "…"}                    <- only for a site that could not be screened
-//
-// `basins` has one key per basin level of the plan (code or null); `evidence` only the
-// members that are set. The flat form (CSV, GeoPackage) has one row per site; its list
+// Every format carries the same site record: its JSON object is in site_json.hpp.
+// The flat form (CSV, GeoPackage) has one row per site; its list
 // columns (rules, effects, files, titles, basis, conditions) run in parallel, joined
 // with ';', and `evidence` reads "N-HJ-001:distance_m=812.3" (rules without evidence
 // left out, several members of one rule joined with ',').
@@ -26,7 +16,10 @@
 #include <optional>
 
 #include "common/quiet_gdal.hpp"
+#include "report/gpkg_styles.hpp"
+#include "report/html_screening.hpp"
 #include "report/report_common.hpp"
+#include "report/site_json.hpp"
 
 namespace basinkit {
 
@@ -57,74 +50,8 @@ namespace {
 /// Features written to a GeoPackage between two commits: one transaction per feature
 /// would be slow, one for the whole report would hold every site in the journal.
 constexpr int kFeaturesPerTransaction = 10000;
-
-Json code_json(const std::optional<std::string>& code) {
-  return code ? Json(*code) : Json(nullptr);
-}
-
-/// The site's id: the result's, or the site's when the result has none.
-const std::string& site_id(const Site& site, const SiteResult& result) {
-  return result.id.empty() ? site.id : result.id;
-}
-
-std::optional<std::string> basin_at(const Location& location, int level) {
-  const auto it = location.basins.find(level);
-  return it == location.basins.end() ? std::nullopt : it->second;
-}
-
-Json location_json(const Location& location, const std::vector<int>& levels) {
-  Json basins = Json::object();
-  for (int level : levels) basins[std::to_string(level)] = code_json(basin_at(location, level));
-  Json j;
-  j["unit"] = code_json(location.unit);
-  j["manager"] = code_json(location.manager);
-  j["township"] = code_json(location.township);
-  j["county"] = code_json(location.county);
-  j["basins"] = std::move(basins);
-  j["outside_plan"] = location.outside_plan;
-  return j;
-}
-
-Json evidence_json(const Evidence& e) {
-  Json j = Json::object();
-  if (e.distance_m) j["distance_m"] = rounded(*e.distance_m, kMetricDecimals);
-  if (e.overlap_m2) j["overlap_m2"] = rounded(*e.overlap_m2, kMetricDecimals);
-  if (e.unit) j["unit"] = *e.unit;
-  if (e.zone) j["zone"] = *e.zone;
-  return j;
-}
-
-/// The rule behind an applied rule; an empty one if the pointer is missing.
-const Rule& rule_of(const AppliedRule& applied) {
-  static const Rule none;
-  return applied.rule ? *applied.rule : none;
-}
-
-Json applied_rule_json(const AppliedRule& applied) {
-  const Rule& rule = rule_of(applied);
-  Json j;
-  j["id"] = rule.id;
-  j["file"] = applied.file;
-  j["effect"] = to_string(rule.effect);
-  j["title"] = rule.title;
-  j["basis"] = rule.basis;
-  j["condition"] = rule.condition;
-  j["evidence"] = evidence_json(applied.evidence);
-  return j;
-}
-
-Json site_json(const Site& site, const SiteResult& result, const std::vector<int>& levels) {
-  Json rules = Json::array();
-  for (const AppliedRule& applied : result.rules) rules.push_back(applied_rule_json(applied));
-  Json j;
-  j["id"] = site_id(site, result);
-  j["verdict"] = to_string(result.verdict);
-  j["location"] = location_json(result.location, levels);
-  j["rules"] = std::move(rules);
-  j["missing"] = result.missing;
-  if (!result.error.empty()) j["error"] = result.error;
-  return j;
-}
+/// JSON text gathered before a write to the stream.
+constexpr size_t kFlushBytes = 1 << 20;
 
 Json screening_summary_json(const ScreeningSummary& s) {
   return Json{{"sites", s.sites},           {"prohibited", s.prohibited},
@@ -224,11 +151,14 @@ class JsonWriter final : public ScreeningWriter {
   }
 
   void write(const Site& site, const SiteResult& result) override {
-    *out_ << (first_ ? "\n" : ",\n") << dump(site_json(site, result, facts_.levels));
+    buffer_ += first_ ? "\n" : ",\n";
+    append_site_json(buffer_, site, result, facts_.levels);
     first_ = false;
+    if (buffer_.size() >= kFlushBytes) flush();
   }
 
   void finish(const ScreeningSummary& summary) override {
+    flush();
     *out_ << (first_ ? "" : "\n") << "],\n\"summary\":" << dump(screening_summary_json(summary))
           << ",\n\"provenance\":" << dump(provenance_json(provenance_)) << "}\n";
     if (file_) finish_output(*file_, path_);
@@ -236,6 +166,10 @@ class JsonWriter final : public ScreeningWriter {
 
  private:
   void start() { *out_ << "{\"sites\":["; }
+  void flush() {
+    out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
 
   std::optional<std::ofstream> file_;
   std::string path_;
@@ -243,6 +177,7 @@ class JsonWriter final : public ScreeningWriter {
   Provenance provenance_;
   PlanFacts facts_;
   bool first_ = true;
+  std::string buffer_;  ///< sites not yet handed to the stream
 };
 
 class CsvWriter final : public ScreeningWriter {
@@ -286,8 +221,9 @@ class GeoJsonWriter final : public ScreeningWriter {
     const std::string& id = site_id(site, result);
     const std::string geometry =
         geojson_geometry(to_ogr(site.geometry), to_lonlat_, fmt::format("site '{}'", id), path_);
-    out_ << (first_ ? "\n" : ",\n")
-         << "{\"type\":\"Feature\",\"properties\":" << dump(site_json(site, result, facts_.levels))
+    std::string properties;
+    append_site_json(properties, site, result, facts_.levels);
+    out_ << (first_ ? "\n" : ",\n") << "{\"type\":\"Feature\",\"properties\":" << properties
          << ",\"geometry\":" << geometry << '}';
     first_ = false;
   }
@@ -338,7 +274,10 @@ class TableWriter final : public ScreeningWriter {
     OGRFeature feature(layer_->GetLayerDefn());
     set_fields(feature, site_values(site, result, facts_.levels));
     if (format_ == TableFormat::gpkg)
-      if (OgrGeometryPtr g = to_ogr(site.geometry)) feature.SetGeometryDirectly(g.release());
+      if (OgrGeometryPtr g = to_ogr(site.geometry)) {
+        kinds_ |= geometry_kinds(g.get());
+        feature.SetGeometryDirectly(g.release());
+      }
     CPLErrorReset();
     if (layer_->CreateFeature(&feature) != OGRERR_NONE)
       throw InputError(fmt::format("cannot write the site{}", gdal_detail()),
@@ -352,6 +291,9 @@ class TableWriter final : public ScreeningWriter {
   void finish(const ScreeningSummary& summary) override {
     const QuietGdal quiet;
     commit();
+    // Its default QGIS style: sites coloured by verdict.
+    if (format_ == TableFormat::gpkg)
+      write_layer_styles(*ds_, {site_style("sites", kinds_)}, path_);
     ds_->SetMetadataItem("basinkit_summary", dump(screening_summary_json(summary)).c_str());
     close_table_file(std::move(ds_), path_);
   }
@@ -385,18 +327,14 @@ class TableWriter final : public ScreeningWriter {
   OGRLayer* layer_ = nullptr;  ///< owned by ds_
   bool in_transaction_ = false;
   int pending_ = 0;
+  unsigned kinds_ = 0;  ///< GeometryKind bits of the sites written
 };
 
 }  // namespace
 }  // namespace report
 
 void check_screening_report_path(const std::string& path) {
-  // The formats of finding reports, with the same message; but no HTML page of sites yet.
-  if (report::extension_of(path) == ".html")
-    throw InputError(
-        "screening results cannot be written as HTML yet: use .json, .csv, .geojson, .gpkg or "
-        ".xlsx",
-        Where(path));
+  // The formats of finding reports, with the same message.
   check_report_path(path);
 }
 
@@ -408,6 +346,7 @@ std::unique_ptr<ScreeningWriter> open_screening_report(const std::string& path,
   if (ext == ".json") return std::make_unique<report::JsonWriter>(path, provenance, plan);
   if (ext == ".csv") return std::make_unique<report::CsvWriter>(path, plan, provenance);
   if (ext == ".geojson") return std::make_unique<report::GeoJsonWriter>(path, provenance, plan);
+  if (ext == ".html") return report::open_html_screening_report(path, provenance, plan);
   return std::make_unique<report::TableWriter>(path, provenance, plan);
 }
 
