@@ -404,7 +404,7 @@ TEST_CASE("Screening GeoPackage has a layer 'sites' in the working CRS", "[scree
 
   const DatasetPtr ds = open_vector(dir / "result.gpkg");
   REQUIRE(ds);
-  REQUIRE(ds->GetLayerCount() == 1);
+  REQUIRE(ds->GetLayerCount() == 2);  // and layer_styles: its QGIS style (gpkg_style_test)
   OGRLayer* layer = ds->GetLayerByName("sites");
   REQUIRE(layer);
   CHECK(layer->GetFeatureCount() == 3);

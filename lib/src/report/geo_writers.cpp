@@ -1,5 +1,6 @@
 // Map reports of findings: GeoJSON (RFC 7946, WGS 84 lon/lat, streamed by hand with OGR's
-// geometry export) and GeoPackage (working CRS, one layer per finding type, through GDAL).
+// geometry export) and GeoPackage (working CRS, one layer per finding type, through GDAL,
+// each with a default QGIS style: gpkg_styles).
 // The reprojection and the GeoPackage plumbing are in report_common.
 
 #include <basinkit/error.hpp>
@@ -10,6 +11,7 @@
 #include <map>
 
 #include "common/quiet_gdal.hpp"
+#include "report/gpkg_styles.hpp"
 #include "report/report_common.hpp"
 
 namespace basinkit::report {
@@ -33,19 +35,24 @@ std::string finding_geometry(const Finding& f, ToLonLat& to_lonlat, const std::s
 
 // ---- GeoPackage ---------------------------------------------------------------------
 
-void write_table_layer(GDALDataset& ds, TableFormat format, const std::string& type,
-                       const std::vector<const Finding*>& findings, OGRSpatialReference* srs,
-                       const std::string& path) {
+/// Writes one layer of findings; returns the GeometryKind bits of the geometries written.
+unsigned write_table_layer(GDALDataset& ds, TableFormat format, const std::string& type,
+                           const std::vector<const Finding*>& findings, OGRSpatialReference* srs,
+                           const std::string& path) {
   Where where(path, type);
   OGRLayer* layer = create_table_layer(ds, format, type, srs, flat_columns(), path);
   const bool transactions = has_transactions(ds);
+  unsigned kinds = 0;
   if (transactions && ds.StartTransaction() != OGRERR_NONE)
     throw InputError(fmt::format("cannot start a transaction{}", gdal_detail()), where);
   for (const Finding* f : findings) {
     OGRFeature feature(layer->GetLayerDefn());
     set_fields(feature, flat_values(*f));
     if (format == TableFormat::gpkg)
-      if (OgrGeometryPtr g = report_geometry(*f)) feature.SetGeometryDirectly(g.release());
+      if (OgrGeometryPtr g = report_geometry(*f)) {
+        kinds |= geometry_kinds(g.get());
+        feature.SetGeometryDirectly(g.release());
+      }
     if (layer->CreateFeature(&feature) != OGRERR_NONE) {
       const std::string detail = gdal_detail();
       if (transactions) ds.RollbackTransaction();
@@ -55,6 +62,7 @@ void write_table_layer(GDALDataset& ds, TableFormat format, const std::string& t
   }
   if (transactions && ds.CommitTransaction() != OGRERR_NONE)
     throw InputError(fmt::format("cannot commit the layer{}", gdal_detail()), where);
+  return kinds;
 }
 
 }  // namespace
@@ -91,8 +99,12 @@ void write_table_file(const FindingReport& report, const std::string& path) {
   DatasetPtr ds = create_table_file(path, format);
   ds->SetMetadataItem("basinkit_provenance", dump(provenance_json(report.provenance)).c_str());
   ds->SetMetadataItem("basinkit_summary", dump(summary_json(report.summary)).c_str());
+  // GeoPackage: each layer with its default QGIS style (findings coloured by severity).
+  std::vector<LayerStyle> styles;
   for (const auto& [type, findings] : by_type)
-    write_table_layer(*ds, format, type, findings, srs.get(), path);
+    styles.push_back(
+        finding_style(type, write_table_layer(*ds, format, type, findings, srs.get(), path)));
+  if (format == TableFormat::gpkg) write_layer_styles(*ds, styles, path);
   close_table_file(std::move(ds), path);
 }
 
