@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data libboost-dev
   libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 clang-format
-  clang-14 libclang-rt-14-dev)
+  clang-14 libclang-rt-14-dev
+  chromium fonts-wqy-microhei python3)  # browser test of the HTML reports (CJK glyphs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
