@@ -218,8 +218,12 @@ class Page:
         self.browser.pump(0.1)
 
     def screenshot(self, path):
+        """The top of the page: heading, counts, the map and the details beside it."""
         self.evaluate("window.scrollTo(0,0)")
-        data = self.send("Page.captureScreenshot", {"format": "png"})["data"]
+        bottom = self.evaluate(
+            "Math.ceil(document.getElementById('layout').getBoundingClientRect().bottom)+16")
+        clip = {"x": 0, "y": 0, "width": WIDTH, "height": min(HEIGHT, bottom), "scale": 1}
+        data = self.send("Page.captureScreenshot", {"format": "png", "clip": clip})["data"]
         pathlib.Path(path).write_bytes(base64.b64decode(data))
 
     def close(self):
