@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <malloc.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -232,6 +234,9 @@ void run_all(const Options& o, std::vector<Row>& rows) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As tools/basinkit/main.cpp: keep freed chunks of sites in the heap.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   CLI::App app{"basinkit-bench: timings and peak memory on generated plans"};
   Options o;
   app.require_subcommand(1);

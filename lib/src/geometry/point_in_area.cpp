@@ -1,6 +1,7 @@
 #include "geometry/point_in_area.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace basinkit::geos {
@@ -84,6 +85,7 @@ PointInArea::PointInArea(const GEOSGeometry* polygonal) {
       add_ring(GEOSGetInteriorRingN_r(h, p, i));
   };
   if (!polygonal) return;
+  edges_.reserve(static_cast<size_t>(std::max(0, GEOSGetNumCoordinates_r(h, polygonal))));
   const int type = GEOSGeomTypeId_r(h, polygonal);
   if (type == GEOS_POLYGON) add_polygon(polygonal);
   if (type == GEOS_MULTIPOLYGON)
@@ -102,27 +104,31 @@ PointInArea::PointInArea(const GEOSGeometry* polygonal) {
   // About four edges per slab on a typical ring.
   const size_t slabs = std::max<size_t>(1, edges_.size() / 4);
   slab_count_ = slabs;
-  slab_height_ = ymax_ > ymin_ ? (ymax_ - ymin_) / static_cast<double>(slabs) : 1;
+  slabs_per_unit_ = ymax_ > ymin_ ? static_cast<double>(slabs) / (ymax_ - ymin_) : 0;
+  // The slabs of each edge, found once: [first, last].
+  std::vector<std::array<std::uint32_t, 2>> span(edges_.size());
   std::vector<std::uint32_t> count(slabs + 1, 0);
-  for (const Edge& e : edges_)
-    for (size_t s = slab_of(std::min(e.y1, e.y2)); s <= slab_of(std::max(e.y1, e.y2)); ++s)
-      ++count[s + 1];
+  for (size_t i = 0; i < edges_.size(); ++i) {
+    const Edge& e = edges_[i];
+    span[i] = {static_cast<std::uint32_t>(slab_of(std::min(e.y1, e.y2))),
+               static_cast<std::uint32_t>(slab_of(std::max(e.y1, e.y2)))};
+    for (size_t s = span[i][0]; s <= span[i][1]; ++s) ++count[s + 1];
+  }
   slab_start_.assign(slabs + 1, 0);
   for (size_t s = 0; s < slabs; ++s) slab_start_[s + 1] = slab_start_[s] + count[s + 1];
   // Each slab's edges are copied next to each other: a query reads one contiguous block.
   slab_edges_.resize(slab_start_[slabs]);
   std::vector<std::uint32_t> fill(slab_start_.begin(), slab_start_.end() - 1);
-  for (const Edge& e : edges_)
-    for (size_t s = slab_of(std::min(e.y1, e.y2)); s <= slab_of(std::max(e.y1, e.y2)); ++s)
-      slab_edges_[fill[s]++] = e;
+  for (size_t i = 0; i < edges_.size(); ++i)
+    for (size_t s = span[i][0]; s <= span[i][1]; ++s) slab_edges_[fill[s]++] = edges_[i];
   edges_.clear();
   edges_.shrink_to_fit();
 }
 
 size_t PointInArea::slab_of(double y) const {
-  // Monotone in y (IEEE subtraction and division by a positive constant are), so an edge
-  // spanning y is always in y's slab.
-  const double f = std::floor((y - ymin_) / slab_height_);
+  // Monotone in y (IEEE subtraction and multiplication by a positive constant are), so an
+  // edge spanning y is always in y's slab.
+  const double f = std::floor((y - ymin_) * slabs_per_unit_);
   if (!(f > 0)) return 0;
   return static_cast<size_t>(std::min(f, static_cast<double>(slab_count_ - 1)));
 }

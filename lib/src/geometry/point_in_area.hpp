@@ -37,7 +37,7 @@ class PointInArea {
 
   std::vector<Edge> edges_;  ///< during construction only
   double xmin_ = 0, ymin_ = 0, xmax_ = -1, ymax_ = -1;
-  double slab_height_ = 1;
+  double slabs_per_unit_ = 0;  ///< slabs per unit of y
   size_t slab_count_ = 1;
   std::vector<std::uint32_t> slab_start_;  ///< CSR: edges of slab s are
   std::vector<Edge> slab_edges_;           ///< slab_edges_[slab_start_[s] .. slab_start_[s+1])

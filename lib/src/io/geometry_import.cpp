@@ -153,9 +153,16 @@ ImportedGeometry import_geometry(OGRGeometry* g, GeometryKind kind,
     add_issue(out.issue, "transform_failed", "reprojection gave NaN or infinite coordinates");
     return out;
   }
-  std::vector<unsigned char> wkb(g->WkbSize());
-  g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-  GEOSGeometry* geos_geom = GEOSGeomFromWKB_buf_r(geos::context(), wkb.data(), wkb.size());
+  GEOSGeometry* geos_geom = nullptr;
+  if (wkbFlatten(g->getGeometryType()) == wkbPoint) {
+    // A million point sites a run: straight to GEOS, without a WKB buffer.
+    const auto* p = g->toPoint();
+    geos_geom = GEOSGeom_createPointFromXY_r(geos::context(), p->getX(), p->getY());
+  } else {
+    std::vector<unsigned char> wkb(g->WkbSize());
+    g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    geos_geom = GEOSGeomFromWKB_buf_r(geos::context(), wkb.data(), wkb.size());
+  }
   if (!geos_geom) {
     add_issue(out.issue, "unreadable", "GEOS cannot read it: " + geos::take_last_error());
     return out;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "common/parallel.hpp"
 #include "geometry/envelope_index.hpp"
 #include "geometry/point_in_area.hpp"
 
@@ -19,10 +20,16 @@ class FeatureIndex {
     const Extent e = f.geometry.extent();
     index_.add({e[0], e[1], e[2], e[3]}, features_.size());
     features_.push_back(&f);
-    kernels_.emplace_back(f.geometry.get());
     prepared_.push_back(geos::prepare(f.geometry.get()));
   }
-  void build() { index_.build(); }
+  /// After the last add(): the envelope index, and the kernels left empty for kernel().
+  void build() {
+    index_.build();
+    kernels_.assign(features_.size(), geos::PointInArea(nullptr));
+  }
+  size_t size() const { return features_.size(); }
+  /// Builds the point-in-polygon kernel of feature i (one thread per feature at a time).
+  void kernel(size_t i) { kernels_[i] = geos::PointInArea(features_[i]->geometry.get()); }
 
   /// The feature sharing most of `site` (area for polygons, length for lines; ties to the
   /// smallest code), or nullptr.
@@ -76,10 +83,18 @@ struct Locator::Impl {
     for (const auto& b : p.basins) basins[b.level].add(b);
     for (const auto& f : p.layer("boundary")) boundary.add(f);
     has_boundary = p.has_layer("boundary");
-    units.build();
-    townships.build();
-    boundary.build();
-    for (auto& [level, index] : basins) index.build();
+    // The kernels (millions of edges on a large plan) are built on every core.
+    std::vector<std::pair<FeatureIndex*, size_t>> kernels;
+    auto build = [&kernels](FeatureIndex& index) {
+      index.build();
+      for (size_t i = 0; i < index.size(); ++i) kernels.emplace_back(&index, i);
+    };
+    build(units);
+    build(townships);
+    build(boundary);
+    for (auto& [level, index] : basins) build(index);
+    parallel_for(kernels.size(), 0,
+                 [&kernels](size_t k, int) { kernels[k].first->kernel(kernels[k].second); });
   }
 };
 

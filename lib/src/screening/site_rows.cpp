@@ -1,0 +1,216 @@
+#include "screening/site_rows.hpp"
+
+#include <ogr_recordbatch.h>
+#include <ogrsf_frmts.h>
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <vector>
+
+namespace basinkit::screening {
+namespace {
+
+class FeatureRows final : public SiteRows {
+ public:
+  FeatureRows(OGRLayer& layer, Where where) : layer_(layer), where_(std::move(where)) {}
+
+  bool next() override {
+    CPLErrorReset();
+    feature_.reset(layer_.GetNextFeature());
+    if (!feature_ && CPLGetLastErrorType() == CE_Failure)
+      throw InputError(fmt::format("reading the sites failed: {}", CPLGetLastErrorMsg()), where_);
+    return feature_ != nullptr;
+  }
+  bool is_set(int field) const override { return feature_->IsFieldSetAndNotNull(field); }
+  std::string text(int field) override { return feature_->GetFieldAsString(field); }
+  std::int64_t fid() const override { return feature_->GetFID(); }
+  std::unique_ptr<OGRGeometry> geometry() override {
+    return std::unique_ptr<OGRGeometry>(feature_->StealGeometry());
+  }
+  bool columnar() const override { return false; }
+
+ private:
+  OGRLayer& layer_;
+  Where where_;
+  std::unique_ptr<OGRFeature> feature_;
+};
+
+/// The Arrow columns basinkit reads; anything else (dates, lists, binary fields) sends
+/// the layer to FeatureRows. So do booleans: GDAL 3.6.2's generic stream packs their
+/// bits wrongly (the tests caught it).
+bool is_text(const char* f) { return !std::strcmp(f, "u") || !std::strcmp(f, "U"); }
+bool is_number(const char* f) {
+  return !std::strcmp(f, "c") || !std::strcmp(f, "s") || !std::strcmp(f, "i") ||
+         !std::strcmp(f, "l") || !std::strcmp(f, "f") || !std::strcmp(f, "g");
+}
+bool is_binary(const char* f) { return !std::strcmp(f, "z") || !std::strcmp(f, "Z"); }
+
+class ArrowRows final : public SiteRows {
+ public:
+  ArrowRows(OGRLayer& layer, Where where, ArrowArrayStream stream, ArrowSchema schema)
+      : layer_(layer),
+        where_(std::move(where)),
+        stream_(stream),
+        schema_(schema),
+        scratch_(layer.GetLayerDefn()) {}
+
+  ~ArrowRows() override {
+    release_batch();
+    schema_.release(&schema_);
+    stream_.release(&stream_);
+  }
+  ArrowRows(const ArrowRows&) = delete;
+  ArrowRows& operator=(const ArrowRows&) = delete;
+
+  /// The layer's schema as this class reads it: the FID, then every attribute field in
+  /// order, then one geometry (or none); false when it is anything else.
+  static bool readable(const ArrowSchema& schema, OGRFeatureDefn& defn) {
+    const int fields = defn.GetFieldCount(), geometries = defn.GetGeomFieldCount();
+    if (geometries > 1 || schema.n_children != 1 + fields + geometries) return false;
+    if (std::strcmp(schema.children[0]->format, "l")) return false;
+    for (int i = 0; i < fields; ++i) {
+      const ArrowSchema& c = *schema.children[1 + i];
+      if (std::strcmp(c.name, defn.GetFieldDefn(i)->GetNameRef()) || c.dictionary ||
+          !(is_text(c.format) || is_number(c.format)))
+        return false;
+    }
+    return geometries == 0 || is_binary(schema.children[1 + fields]->format);
+  }
+
+  bool next() override {
+    if (batch_.release && ++row_ < batch_.length) return true;
+    for (;;) {
+      release_batch();
+      if (const int code = stream_.get_next(&stream_, &batch_)) {
+        const char* why = stream_.get_last_error(&stream_);
+        batch_.release = nullptr;
+        throw InputError(
+            fmt::format("reading the sites failed: {}", why ? why : std::strerror(code)), where_);
+      }
+      if (!batch_.release) return false;  // the end
+      if (batch_.n_children != schema_.n_children)
+        throw InputError("reading the sites failed: a batch does not match the layer", where_);
+      row_ = 0;
+      if (batch_.length > 0) return true;
+    }
+  }
+
+  bool is_set(int field) const override { return !is_null(*batch_.children[1 + field]); }
+
+  std::string text(int field) override {
+    const ArrowArray& column = *batch_.children[1 + field];
+    const char* format = schema_.children[1 + field]->format;
+    if (is_text(format)) {
+      std::string_view s = bytes(column, format[0] == 'U');
+      return std::string(s);
+    }
+    // Numbers as OGR writes them, so that both readers give the same text.
+    const int64_t at = column.offset + row_;
+    const void* values = column.buffers[1];
+    switch (format[0]) {
+      case 'c':
+        scratch_.SetField(field, static_cast<const int8_t*>(values)[at]);
+        break;
+      case 's':
+        scratch_.SetField(field, static_cast<const int16_t*>(values)[at]);
+        break;
+      case 'i':
+        scratch_.SetField(field, static_cast<const int32_t*>(values)[at]);
+        break;
+      case 'l':
+        scratch_.SetField(field, static_cast<GIntBig>(static_cast<const int64_t*>(values)[at]));
+        break;
+      case 'f':
+        scratch_.SetField(field, static_cast<double>(static_cast<const float*>(values)[at]));
+        break;
+      case 'g':
+        scratch_.SetField(field, static_cast<const double*>(values)[at]);
+        break;
+    }
+    return scratch_.GetFieldAsString(field);
+  }
+
+  std::int64_t fid() const override {
+    const ArrowArray& column = *batch_.children[0];
+    return static_cast<const int64_t*>(column.buffers[1])[column.offset + row_];
+  }
+
+  std::unique_ptr<OGRGeometry> geometry() override {
+    problem_.clear();
+    const int fields = layer_.GetLayerDefn()->GetFieldCount();
+    if (schema_.n_children == 1 + fields) return nullptr;
+    const ArrowArray& column = *batch_.children[1 + fields];
+    if (is_null(column)) return nullptr;
+    const std::string_view wkb = bytes(column, schema_.children[1 + fields]->format[0] == 'Z');
+    OGRGeometry* g = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE) {
+      delete g;
+      problem_ = "the geometry cannot be read (bad WKB)";
+      return nullptr;
+    }
+    return std::unique_ptr<OGRGeometry>(g);
+  }
+
+  std::string geometry_problem() const override { return problem_; }
+  bool columnar() const override { return true; }
+
+ private:
+  static bool bit(const uint8_t* bits, int64_t i) { return (bits[i / 8] >> (i % 8)) & 1; }
+
+  bool is_null(const ArrowArray& column) const {
+    const auto* validity = static_cast<const uint8_t*>(column.buffers[0]);
+    return column.null_count != 0 && validity && !bit(validity, column.offset + row_);
+  }
+
+  /// The bytes of a string or binary cell (32- or 64-bit offsets).
+  std::string_view bytes(const ArrowArray& column, bool large) const {
+    const int64_t at = column.offset + row_;
+    int64_t begin = 0, end = 0;
+    if (large) {
+      const auto* offsets = static_cast<const int64_t*>(column.buffers[1]);
+      begin = offsets[at];
+      end = offsets[at + 1];
+    } else {
+      const auto* offsets = static_cast<const int32_t*>(column.buffers[1]);
+      begin = offsets[at];
+      end = offsets[at + 1];
+    }
+    return {static_cast<const char*>(column.buffers[2]) + begin, static_cast<size_t>(end - begin)};
+  }
+
+  void release_batch() {
+    if (batch_.release) batch_.release(&batch_);
+    batch_.release = nullptr;
+  }
+
+  OGRLayer& layer_;
+  Where where_;
+  ArrowArrayStream stream_;
+  ArrowSchema schema_;
+  ArrowArray batch_{};
+  int64_t row_ = 0;
+  OGRFeature scratch_;  ///< formats numbers as OGR does
+  std::string problem_;
+};
+
+}  // namespace
+
+std::unique_ptr<SiteRows> open_site_rows(OGRLayer& layer, const Where& where) {
+  layer.ResetReading();
+  ArrowArrayStream stream{};
+  const char* options[] = {"INCLUDE_FID=YES", nullptr};
+  if (layer.GetArrowStream(&stream, options)) {
+    ArrowSchema schema{};
+    if (stream.get_schema(&stream, &schema) == 0) {
+      if (ArrowRows::readable(schema, *layer.GetLayerDefn()))
+        return std::make_unique<ArrowRows>(layer, where, stream, schema);
+      schema.release(&schema);
+    }
+    stream.release(&stream);
+    layer.ResetReading();
+  }
+  return std::make_unique<FeatureRows>(layer, where);
+}
+
+}  // namespace basinkit::screening
