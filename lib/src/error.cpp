@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "io/connection.hpp"
+
 namespace basinkit {
 namespace {
 
@@ -18,9 +20,18 @@ std::string located(const std::string& what, const Where& w) {
   return prefix.empty() ? what : prefix + ": " + what;
 }
 
+/// A connection string's password never reaches a message (sources and outputs may be
+/// `PG:… password=…`, and GDAL may quote them).
+Where redacted(Where where) {
+  where.file = io::redact_secrets(std::move(where.file));
+  return where;
+}
+
 }  // namespace
 
 InputError::InputError(const std::string& what, Where where)
-    : std::runtime_error(located(what, where)), where_(std::move(where)), problem_(what) {}
+    : std::runtime_error(located(io::redact_secrets(what), redacted(where))),
+      where_(redacted(std::move(where))),
+      problem_(io::redact_secrets(what)) {}
 
 }  // namespace basinkit

@@ -5,9 +5,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "io/connection.hpp"
+
 namespace basinkit::io {
 
 bool is_network_source(const std::string& source) {
+  // A database is allowed whatever its host (DESIGN.md sec. 9), also as a URI
+  // (PG:postgresql://host/db), which the markers below would take for a URL.
+  if (is_database_source(source)) return false;
   std::string s = source;
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -13,6 +13,8 @@
 #include <map>
 #include <memory>
 
+#include "io/connection.hpp"
+
 namespace basinkit {
 namespace {
 
@@ -36,23 +38,6 @@ std::string main_file(const LayerSource& s) {
   if (!s.layer_name.empty() && std::filesystem::is_directory(s.resolved, ec))
     return (std::filesystem::path(s.resolved) / (s.layer_name + ".shp")).string();
   return s.resolved;
-}
-
-/// A connection string without its password (reports are shared; credentials are not).
-std::string without_password(std::string source) {
-  const std::string key = "password=";
-  for (size_t at = source.find(key); at != std::string::npos; at = source.find(key, at)) {
-    at += key.size();
-    size_t end = at;
-    if (end < source.size() && source[end] == '\'') {
-      end = source.find('\'', end + 1);
-      end = end == std::string::npos ? source.size() : end + 1;
-    } else {
-      while (end < source.size() && source[end] != ' ') ++end;
-    }
-    source.replace(at, end - at, "***");
-  }
-  return source;
 }
 
 }  // namespace
@@ -89,7 +74,7 @@ std::string sha256_of_file(const std::string& path) {
 Provenance plan_provenance(const Plan& plan, const std::string& command_line) {
   Provenance p;
   p.version = BASINKIT_VERSION;
-  p.command_line = command_line;
+  p.command_line = io::redact_secrets(command_line);  // -o PG:… password=…
   p.created_utc = now_utc();
   p.working_crs = plan.working_crs;
   if (!plan.manifest.path.empty()) {
@@ -104,7 +89,9 @@ Provenance plan_provenance(const Plan& plan, const std::string& command_line) {
   for (const LayerSource& s : plan.sources) {
     Provenance::Input in;
     in.role = s.key;
-    in.path = without_password(s.resolved.empty() ? s.source : s.resolved);
+    // A database: the connection string without its password, and the table (`layer`);
+    // no SHA-256 (a database is no file).
+    in.path = io::redact_secrets(s.resolved.empty() ? s.source : s.resolved);
     in.layer = s.layer_name;
     if (!s.sha256.empty()) {
       in.sha256 = s.sha256;

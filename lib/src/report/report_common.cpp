@@ -15,6 +15,7 @@
 #include <filesystem>
 
 #include "geometry/geos_context.hpp"
+#include "io/connection.hpp"
 
 namespace basinkit::report {
 namespace {
@@ -118,10 +119,12 @@ void orient_rfc7946(OGRGeometry* g) {
 }  // namespace
 
 std::string joined(const std::vector<std::string>& parts) {
+  // By position, not by what came before: the list columns run in parallel, so an empty
+  // first part (a rule without condition) keeps its place (";condition of the second").
   std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += ';';
-    out += p;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += ';';
+    out += parts[i];
   }
   return out;
 }
@@ -184,14 +187,14 @@ Json provenance_json(const Provenance& p) {
   Json inputs = Json::array();
   for (const auto& in : p.inputs)
     inputs.push_back(Json{{"role", in.role},
-                          {"path", in.path},
+                          {"path", io::redact_secrets(in.path)},
                           {"layer", text_or_null(in.layer)},
                           {"sha256", text_or_null(in.sha256)},
                           {"crs", text_or_null(in.crs)},
                           {"transformation", text_or_null(in.transformation)}});
   return Json{{"tool", p.tool},
               {"version", p.version},
-              {"command_line", p.command_line},
+              {"command_line", io::redact_secrets(p.command_line)},
               {"created_utc", p.created_utc},
               {"working_crs", p.working_crs},
               {"inputs", inputs}};
@@ -382,12 +385,12 @@ DatasetPtr create_table_file(const std::string& path, TableFormat format) {
 
 OGRLayer* create_table_layer(GDALDataset& ds, TableFormat format, const std::string& name,
                              OGRSpatialReference* srs, const std::vector<Column>& columns,
-                             const std::string& path) {
+                             const std::string& path, CSLConstList options) {
   Where where(path, name);
   CPLErrorReset();
-  const bool geometry = format == TableFormat::gpkg;
+  const bool geometry = format != TableFormat::xlsx;
   OGRLayer* layer = ds.CreateLayer(name.c_str(), geometry ? srs : nullptr,
-                                   geometry ? wkbUnknown : wkbNone, nullptr);
+                                   geometry ? wkbUnknown : wkbNone, const_cast<char**>(options));
   if (!layer) throw InputError(fmt::format("cannot create the layer{}", gdal_detail()), where);
   for (const Column& c : columns) {
     OGRFieldDefn field(c.name.c_str(), field_type(c.kind));

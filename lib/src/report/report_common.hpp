@@ -139,18 +139,20 @@ struct DatasetCloser {
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
 /// The table formats written through GDAL: a GeoPackage (layers with geometry in the
-/// working CRS) or an Excel workbook (sheets, no geometry; codes stay text cells).
-enum class TableFormat { gpkg, xlsx };
+/// working CRS) or an Excel workbook (sheets, no geometry; codes stay text cells), or a
+/// PostGIS table (report/table_output.hpp).
+enum class TableFormat { gpkg, xlsx, postgis };
 TableFormat table_format(const std::string& path);  ///< by extension
 
 /// A new, empty file of `format` at `path`, replacing an existing file. InputError naming
 /// `path` when it is a folder or cannot be written.
 DatasetPtr create_table_file(const std::string& path, TableFormat format);
 /// A layer of `columns` (with generic geometry in `srs`, which may be null, when the
-/// format has geometry); InputError naming `path` and the layer when it fails.
+/// format has geometry), with the driver's layer creation `options`; InputError naming
+/// `path` and the layer when it fails.
 OGRLayer* create_table_layer(GDALDataset& ds, TableFormat format, const std::string& name,
                              OGRSpatialReference* srs, const std::vector<Column>& columns,
-                             const std::string& path);
+                             const std::string& path, CSLConstList options = nullptr);
 /// Whether `ds` takes transactions (GeoPackage does, the XLSX driver does not).
 bool has_transactions(GDALDataset& ds);
 /// Sets the fields of `feature` from `values` (same order as the layer's columns).

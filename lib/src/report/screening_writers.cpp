@@ -20,6 +20,7 @@
 #include "report/html_screening.hpp"
 #include "report/report_common.hpp"
 #include "report/site_json.hpp"
+#include "report/table_output.hpp"
 
 namespace basinkit {
 
@@ -244,21 +245,23 @@ class GeoJsonWriter final : public ScreeningWriter {
 
 /// GeoPackage: layer "sites" in the working CRS, the flat columns as fields; provenance
 /// and summary in the dataset metadata (basinkit_provenance, basinkit_summary). XLSX: the
-/// same columns on a sheet "sites", without geometry, codes as text cells.
+/// same columns on a sheet "sites", without geometry, codes as text cells. PostGIS: the
+/// same as a table (pg_writer.cpp), provenance and summary in its comment.
 class TableWriter final : public ScreeningWriter {
  public:
-  TableWriter(const std::string& path, const Provenance& provenance, const Plan& plan)
-      : path_(path),
-        format_(table_format(path)),
+  TableWriter(TableTarget target, const Provenance& provenance, const Plan& plan)
+      : target_(std::move(target)),
+        path_(target_.path),
+        format_(target_.format),
         facts_(facts_of(plan, provenance)),
         columns_(site_columns(facts_.levels)) {
     const QuietGdal quiet;
     crs::SrsPtr srs;
     if (!facts_.working_crs.empty()) srs = parse_crs(facts_.working_crs, path_);
-    ds_ = create_table_file(path_, format_);
+    ds_ = open_table_output(target_);
     transactions_ = has_transactions(*ds_);
     ds_->SetMetadataItem("basinkit_provenance", dump(provenance_json(provenance)).c_str());
-    layer_ = create_table_layer(*ds_, format_, "sites", srs.get(), columns_, path_);
+    layer_ = create_table_output_layer(*ds_, target_, srs.get(), columns_);
     begin();
   }
 
@@ -273,7 +276,7 @@ class TableWriter final : public ScreeningWriter {
     const QuietGdal quiet;
     OGRFeature feature(layer_->GetLayerDefn());
     set_fields(feature, site_values(site, result, facts_.levels));
-    if (format_ == TableFormat::gpkg)
+    if (has_geometry(format_))
       if (OgrGeometryPtr g = to_ogr(site.geometry)) {
         kinds_ |= geometry_kinds(g.get());
         feature.SetGeometryDirectly(g.release());
@@ -281,7 +284,7 @@ class TableWriter final : public ScreeningWriter {
     CPLErrorReset();
     if (layer_->CreateFeature(&feature) != OGRERR_NONE)
       throw InputError(fmt::format("cannot write the site{}", gdal_detail()),
-                       Where(path_, "sites", site_id(site, result)));
+                       Where(path_, target_.layer, site_id(site, result)));
     if (++pending_ >= kFeaturesPerTransaction) {
       commit();
       begin();
@@ -295,7 +298,7 @@ class TableWriter final : public ScreeningWriter {
     if (format_ == TableFormat::gpkg)
       write_layer_styles(*ds_, {site_style("sites", kinds_)}, path_);
     ds_->SetMetadataItem("basinkit_summary", dump(screening_summary_json(summary)).c_str());
-    close_table_file(std::move(ds_), path_);
+    close_table_output(std::move(ds_), target_);
   }
 
  private:
@@ -304,7 +307,7 @@ class TableWriter final : public ScreeningWriter {
     CPLErrorReset();
     if (ds_->StartTransaction() != OGRERR_NONE)
       throw InputError(fmt::format("cannot start a transaction{}", gdal_detail()),
-                       Where(path_, "sites"));
+                       Where(path_, target_.layer));
     in_transaction_ = true;
     pending_ = 0;
   }
@@ -315,9 +318,10 @@ class TableWriter final : public ScreeningWriter {
     CPLErrorReset();
     if (ds_->CommitTransaction() != OGRERR_NONE)
       throw InputError(fmt::format("cannot commit the sites{}", gdal_detail()),
-                       Where(path_, "sites"));
+                       Where(path_, target_.layer));
   }
 
+  TableTarget target_;
   std::string path_;
   TableFormat format_;
   PlanFacts facts_;
@@ -331,6 +335,13 @@ class TableWriter final : public ScreeningWriter {
 };
 
 }  // namespace
+
+std::unique_ptr<ScreeningWriter> table_screening_writer(const TableTarget& target,
+                                                        const Provenance& provenance,
+                                                        const Plan& plan) {
+  return std::make_unique<TableWriter>(target, provenance, plan);
+}
+
 }  // namespace report
 
 void check_screening_report_path(const std::string& path) {
@@ -347,7 +358,8 @@ std::unique_ptr<ScreeningWriter> open_screening_report(const std::string& path,
   if (ext == ".csv") return std::make_unique<report::CsvWriter>(path, plan, provenance);
   if (ext == ".geojson") return std::make_unique<report::GeoJsonWriter>(path, provenance, plan);
   if (ext == ".html") return report::open_html_screening_report(path, provenance, plan);
-  return std::make_unique<report::TableWriter>(path, provenance, plan);
+  return report::table_screening_writer({path, report::table_format(path), "sites"}, provenance,
+                                        plan);
 }
 
 std::unique_ptr<ScreeningWriter> json_screening_writer(std::ostream& out,
