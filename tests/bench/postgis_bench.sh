@@ -6,8 +6,9 @@
 #
 # PLAN_DIR is a plan written by basinkit-generate-plan / basinkit-bench (plan.gpkg with
 # units, townships, rivers, zones and a sites layer). Installs PostgreSQL + PostGIS from
-# Debian when missing (as root), starts a throw-away cluster on 127.0.0.1 in a temporary
-# directory (as the postgres user), loads the layers with ogr2ogr, builds GiST indexes,
+# Debian when missing (as root), starts a throw-away cluster on 127.0.0.1 (at a free port,
+# or BASINKIT_PG_PORT) in a temporary directory (tests/postgis/pg_cluster.sh, shared with
+# the PostGIS end-to-end test), loads the layers with ogr2ogr, builds GiST indexes,
 # ANALYZEs, subdivides the main rivers (ST_Subdivide), then times each query RUNS times
 # (default 3) and reports the median. Loading is timed separately from the queries.
 #
@@ -20,7 +21,6 @@ set -euo pipefail
 
 plan_dir=$(realpath "${1:?usage: postgis_bench.sh PLAN_DIR [RUNS]}")
 runs=${2:-3}
-port=${BASINKIT_PG_PORT:-55432}
 gpkg="$plan_dir/plan.gpkg"
 [[ -f $gpkg ]] || { echo "no $gpkg (generate the plan first)" >&2; exit 2; }
 log() { echo "postgis_bench: $*" >&2; }
@@ -33,29 +33,22 @@ if ! compgen -G "/usr/share/postgresql/*/extension/postgis.control" >/dev/null |
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     postgresql postgis gdal-bin >&2
 fi
-pg_version=$(ls /usr/lib/postgresql | sort -n | tail -1)
-pgbin=/usr/lib/postgresql/$pg_version/bin
+source "$(dirname "$0")/../postgis/pg_cluster.sh"
+pg_cluster_find || { echo "no PostgreSQL server binaries in /usr/lib/postgresql" >&2; exit 2; }
+pg_version=$PG_VERSION
 postgis_version=$(ls /usr/share/postgresql/"$pg_version"/extension/postgis--*.sql |
   sed -n 's/.*postgis--\([0-9.]*\)\.sql$/\1/p' | sort -V | tail -1)
 
-# ---- a throw-away cluster on loopback, owned by postgres (initdb refuses root)
-work=$(mktemp -d /tmp/basinkit-pg.XXXXXX)
-chown postgres: "$work"
-as_pg() { su postgres -s /bin/bash -c "$*"; }
-cleanup() {
-  as_pg "$pgbin/pg_ctl -D $work/data -m fast -w stop" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-as_pg "$pgbin/initdb -D $work/data -A trust -U postgres -E UTF8 --no-sync" >/dev/null
+# ---- a throw-away cluster on loopback
+trap pg_cluster_stop EXIT
 # Tuned as a PostGIS user with 24 GiB and 2 cores would: big caches, parallel queries on,
 # no durability (a benchmark database), JIT off (it only adds compile time to these queries).
-as_pg "$pgbin/pg_ctl -D $work/data -l $work/server.log -w -o \"-c listen_addresses=127.0.0.1 \
-  -p $port -k $work -c shared_buffers=4GB -c work_mem=256MB -c maintenance_work_mem=2GB \
+pg_cluster_start -c shared_buffers=4GB -c work_mem=256MB -c maintenance_work_mem=2GB \
   -c effective_cache_size=16GB -c max_parallel_workers_per_gather=2 -c max_worker_processes=8 \
-  -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=16GB \
-  -c jit=off -c random_page_cost=1.1\" start" >/dev/null
-export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
+  -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=16GB \
+  -c jit=off -c random_page_cost=1.1
+port=$PGPORT
+export PGOPTIONS="-c client_min_messages=warning"
 psql -X -q -d postgres -c "CREATE DATABASE bench" >/dev/null
 export PGDATABASE=bench
 sql() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
