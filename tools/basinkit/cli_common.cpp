@@ -1,7 +1,6 @@
 #include "cli_common.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -40,8 +39,6 @@ XY parse_xy(const std::string& text) {
 
 namespace {
 std::string g_command_line;
-
-bool progress_shown(bool quiet) { return !quiet && isatty(fileno(stderr)); }
 }  // namespace
 
 const std::string& command_line() { return g_command_line; }
@@ -49,18 +46,6 @@ const std::string& command_line() { return g_command_line; }
 void set_command_line(int argc, char** argv) {
   g_command_line.clear();
   for (int i = 0; i < argc; ++i) g_command_line += (i ? " " : "") + std::string(argv[i]);
-}
-
-ProgressFn progress_printer(bool quiet) {
-  if (!progress_shown(quiet)) return {};
-  return [](const std::string& stage, double fraction) {
-    fmt::print(stderr, "\r\033[K{} {:3.0f}%", stage, 100 * fraction);
-    std::fflush(stderr);
-  };
-}
-
-void end_progress(bool quiet) {
-  if (progress_shown(quiet)) fmt::print(stderr, "\r\033[K");
 }
 
 nlohmann::json to_json(const Location& loc) {

@@ -52,9 +52,4 @@ void register_rules(CLI::App& app, Action& action);
 const std::string& command_line();
 void set_command_line(int argc, char** argv);
 
-/// A progress callback drawing one line on stderr when it is a terminal (else silent),
-/// and the call that ends that line.
-ProgressFn progress_printer(bool quiet);
-void end_progress(bool quiet);
-
 }  // namespace basinkit::cli

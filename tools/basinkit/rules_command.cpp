@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli_common.hpp"
+#include "progress_bar.hpp"
 
 namespace basinkit::cli {
 namespace {
@@ -65,14 +66,16 @@ void register_rules(CLI::App& app, Action& action) {
       if (!o->output.empty()) check_report_path(o->output);
       std::vector<RuleFile> files;
       for (const auto& path : o->rules) files.push_back(read_rules(path));
+      ProgressBar bar(o->quiet);
+      bar.message("reading the plan");
       const Plan plan = load(*o);
       RulesCheckOptions options;
       for (const auto& code : o->industries)
         if (!code.empty()) options.industries.push_back(code);
       options.threads = o->threads;
-      options.progress = progress_printer(o->quiet);
+      options.progress = bar.stages();
       const RulesCheckResult result = check_rules(plan, files, options);
-      end_progress(o->quiet);
+      bar.finish();
       FindingReport report;
       report.findings = &result.findings;
       report.summary = summarize(result.findings);

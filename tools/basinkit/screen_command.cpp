@@ -5,10 +5,12 @@
 #include <basinkit/screening_report.hpp>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <iostream>
 
 #include "cli_common.hpp"
+#include "progress_bar.hpp"
 
 namespace basinkit::cli {
 namespace {
@@ -92,9 +94,15 @@ void register_screen(CLI::App& app, Action& action) {
       const std::map<std::string, std::string> attrs = pairs(o->attrs, "--attr");
       SiteSource source;
       source.fields = pairs(o->fields, "--fields");
+      // Progress only for a list of sites (one site, --at, is quick), and not over JSON
+      // streamed to the same terminal.
+      ProgressBar bar(o->quiet || at->count() > 0 ||
+                      (o->format == "json" && isatty(STDOUT_FILENO) == 1));
+      bar.message("reading the plan");
       const Plan plan = load(*o);
       std::vector<RuleFile> files;
       for (const auto& path : o->rules) files.push_back(read_rules(path));
+      bar.message("compiling the rules");
       const Screener screener(plan, std::move(files));
 
       Provenance provenance = plan_provenance(plan, command_line());
@@ -129,13 +137,14 @@ void register_screen(CLI::App& app, Action& action) {
         source.srs = o->srs;
         source.allow_network = o->allow_network;
         SiteReader reader(source, plan.working_crs);
-        const ProgressFn progress = progress_printer(o->quiet);
         StreamOptions so;
         so.threads = o->threads;
-        if (progress)
-          so.progress = [&](std::int64_t n) { progress(fmt::format("screened {} sites", n), 0); };
+        const std::int64_t total = reader.count();  // -1 when the source cannot tell
+        bar.count("screened", 0, total, "sites");
+        if (bar.shown())
+          so.progress = [&bar, total](std::int64_t n) { bar.count("screened", n, total, "sites"); };
         screen_stream(screener, reader, emit, so);
-        end_progress(o->quiet);
+        bar.finish();
         if (!stdout_writer)
           fmt::print(
               "{} sites: {} prohibited, {} restricted, {} encouraged, {} permitted, {} unlisted\n",

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "cli_common.hpp"
+#include "progress_bar.hpp"
 
 namespace basinkit::cli {
 namespace {
@@ -69,16 +70,18 @@ void register_validate(CLI::App& app, Action& action) {
       if (!options->output.empty()) check_report_path(options->output);
       const std::vector<Waiver> waivers =
           options->waivers.empty() ? std::vector<Waiver>{} : read_waivers(options->waivers);
+      ProgressBar bar(options->quiet);
+      bar.message("reading the plan");
       const Plan plan = load(*options);
       ValidateOptions vo;
       vo.threads = options->threads;
-      vo.progress = progress_printer(options->quiet);
+      vo.progress = bar.stages();
       for (const auto& g : options->only)
         vo.only.insert(g == "hierarchy"  ? CheckGroup::hierarchy
                        : g == "coverage" ? CheckGroup::coverage
                                          : CheckGroup::jurisdiction);
       ValidationResult result = validate(plan, vo);
-      end_progress(options->quiet);
+      bar.finish();
       for (const Waiver& unused : apply_waivers(result.findings, waivers))
         fmt::print(stderr, "basinkit: warning: {}:{}: waiver for {} [{}] matches no finding\n",
                    options->waivers, unused.line, to_string(unused.type),

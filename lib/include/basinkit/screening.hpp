@@ -99,6 +99,10 @@ class SiteReader {
   std::vector<Site> next(size_t max, std::vector<std::string>* errors);
   /// CRS of the source and the transformation used, for provenance.
   std::string description() const;
+  /// How many sites the source holds when it can tell without reading them all
+  /// (GeoPackage, shapefile, …: OGR's fast feature count), else -1 (e.g. CSV). For a
+  /// progress bar's total.
+  std::int64_t count() const;
 
  private:
   struct Impl;
@@ -109,9 +113,13 @@ class SiteReader {
 /// hands each site and its result to `sink` in input order (memory stays flat however
 /// many sites). Returns the number of sites.
 struct StreamOptions {
-  int threads = 0;                                        ///< DEFAULT 0 = all cores
+  int threads = 0;            ///< DEFAULT 0 = all cores
   size_t chunk_size = 65536;  ///< DEFAULT 65536 sites per chunk (memory stays bounded)
-  std::function<void(std::int64_t sites_done)> progress;  ///< DEFAULT none
+  /// DEFAULT none. Progress, for a progress bar: the number of sites done (screened and
+  /// handed to `sink`), after each chunk; it rises and its last value is the total that
+  /// screen_stream returns (SiteReader::count() when the source knew it; no call without
+  /// sites). Called from a writing thread, never from two at once; it must not throw.
+  std::function<void(std::int64_t sites_done)> progress;
 };
 std::int64_t screen_stream(const Screener& screener, SiteReader& reader,
                            const std::function<void(const Site&, const SiteResult&)>& sink,

@@ -18,7 +18,13 @@ namespace basinkit {
 /// Groups of checks, as `--only` names them.
 enum class CheckGroup { hierarchy, coverage, jurisdiction };
 
-/// Progress of a long run: stage name and fraction done (0..1).
+/// Progress of a long run (validate, check_rules), for a progress bar: the stage being
+/// run ("coverage of level-2 basins", "jurisdiction: units", …) and the fraction of that
+/// stage done. Stages come one after the other; each starts at 0, rises (never falls, at
+/// most once per whole percent) and, unless the run throws, ends at exactly 1. Called
+/// from the calling thread or from a worker, never from two threads at once; it must
+/// not throw, and should return quickly (the workers wait for it). The library draws
+/// nothing itself: the `basinkit` tool draws a bar on stderr.
 using ProgressFn = std::function<void(const std::string& stage, double fraction)>;
 
 struct ValidateOptions {
@@ -26,7 +32,7 @@ struct ValidateOptions {
   std::set<CheckGroup> only;
   /// DEFAULT 0 = all cores.
   int threads = 0;
-  /// DEFAULT none.
+  /// DEFAULT none: no progress reported.
   ProgressFn progress;
 };
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/parallel.hpp"
+#include "common/stage_progress.hpp"
 #include <utility>
 
 #include "jurisdiction/township_parts.hpp"
@@ -38,10 +39,10 @@ std::vector<Finding> check_units(const Plan& plan, const TownshipSet& townships,
   const int threads = std::min(worker_count(requested), std::max(1, n / kMinUnitsPerThread));
 
   std::atomic<int> next{0};
-  std::atomic<int> done{0};
+  StageProgress stage(progress, "jurisdiction: units", plan.units.size());
   std::exception_ptr error;
   std::mutex error_mutex;
-  auto work = [&](UnitChecker& checker, bool report) {
+  auto work = [&](UnitChecker& checker) {
     try {
       for (;;) {
         const int begin = next.fetch_add(kChunk);
@@ -50,8 +51,7 @@ std::vector<Finding> check_units(const Plan& plan, const TownshipSet& townships,
         for (int u = begin; u < end; ++u)
           checker.check(plan.units[static_cast<std::size_t>(u)],
                         per_unit[static_cast<std::size_t>(u)]);
-        const int finished = done.fetch_add(end - begin) + (end - begin);
-        if (report && progress) progress("jurisdiction: units", static_cast<double>(finished) / n);
+        stage.advance(static_cast<std::size_t>(end - begin));
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex);
@@ -67,13 +67,14 @@ std::vector<Finding> check_units(const Plan& plan, const TownshipSet& townships,
   std::vector<std::thread> helpers;
   for (int t = 1; t < threads; ++t)
     helpers.emplace_back([&, t] {
-      work(*checkers[static_cast<std::size_t>(t)], false);
+      work(*checkers[static_cast<std::size_t>(t)]);
       checkers[static_cast<std::size_t>(t)].reset();  // frees its GEOS objects on its thread
     });
-  work(*checkers[0], true);  // the calling thread works too, and reports progress
+  work(*checkers[0]);  // the calling thread works too
   for (auto& h : helpers) h.join();
   checkers.clear();
   if (error) std::rethrow_exception(error);
+  stage.finish();
 
   std::vector<Finding> out;
   for (auto& findings : per_unit)

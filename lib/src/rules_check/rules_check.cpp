@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "common/parallel.hpp"
+#include "common/stage_progress.hpp"
 #include "geometry/envelope_index.hpp"
 #include "geometry/pieces.hpp"
 #include "rules_check/applicability.hpp"
@@ -163,13 +164,11 @@ void blind_spots(const Plan& plan, const std::vector<RuleAreas>& rules, const st
 RulesCheckResult check_rules(const Plan& plan, const std::vector<RuleFile>& files,
                              const RulesCheckOptions& options) {
   RulesCheckResult result;
-  auto progress = [&](const char* stage, double fraction) {
-    if (options.progress) options.progress(stage, fraction);
-  };
   const screening::CompiledRules compiled(plan, files);  // unknown layers, codes: InputError
-  progress("rule scopes", 0);
+  StageProgress scopes(options.progress, "rule scopes", compiled.rules().size());
   const rules_check::ScopeAreas areas(plan, compiled, options.threads);
   if (!areas.plan()) {
+    scopes.finish();
     result.skipped.push_back(
         "rules check: the plan has no plan area (no boundary, units, townships or basins)");
     return result;
@@ -189,7 +188,9 @@ RulesCheckResult check_rules(const Plan& plan, const std::vector<RuleFile>& file
     } catch (const GeosFailure& e) {
       r.failure = e.what();
     }
+    scopes.advance();
   });
+  scopes.finish();
   for (const RuleAreas& r : rules)
     if (!r.failure.empty())
       result.skipped.push_back(
@@ -208,7 +209,7 @@ RulesCheckResult check_rules(const Plan& plan, const std::vector<RuleFile>& file
         items.emplace_back(i, j);
     }
   }
-  progress("rule pairs", 0.3);
+  StageProgress pairs(options.progress, "rule pairs", items.size());
   std::vector<std::optional<Finding>> found(items.size());
   std::vector<std::string> failures(items.size());
   parallel_for(items.size(), options.threads, [&](size_t k, int) {
@@ -221,7 +222,9 @@ RulesCheckResult check_rules(const Plan& plan, const std::vector<RuleFile>& file
                            : fmt::format("contradiction of rules {} and {}: {}", rules[i].rule().id,
                                          rules[j].rule().id, e.what());
     }
+    pairs.advance();
   });
+  pairs.finish();
   for (size_t k = 0; k < items.size(); ++k) {
     if (found[k]) result.findings.push_back(std::move(*found[k]));
     if (!failures[k].empty()) result.skipped.push_back(failures[k]);
@@ -229,18 +232,19 @@ RulesCheckResult check_rules(const Plan& plan, const std::vector<RuleFile>& file
 
   if (!options.industries.empty() && plan.units.empty()) {
     result.skipped.push_back("blind_spot: no units layer");
-  } else {
+  } else if (!options.industries.empty()) {
+    StageProgress blind(options.progress, "blind spots", options.industries.size());
     for (size_t n = 0; n < options.industries.size(); ++n) {
-      progress("blind spots", 0.6 + 0.4 * static_cast<double>(n) / options.industries.size());
       try {
         blind_spots(plan, rules, options.industries[n], options, result.findings);
       } catch (const GeosFailure& e) {
         result.skipped.push_back(
             fmt::format("blind_spot of industry {}: {}", options.industries[n], e.what()));
       }
+      blind.advance();
     }
+    blind.finish();
   }
-  progress("done", 1);
   attribute_to_townships(plan, result.findings);
   std::stable_sort(result.findings.begin(), result.findings.end(), report_order);
   return result;

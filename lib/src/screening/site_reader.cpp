@@ -147,6 +147,14 @@ SiteReader::~SiteReader() = default;
 
 std::string SiteReader::description() const { return impl_->description; }
 
+std::int64_t SiteReader::count() const {
+  // Only a count the driver knows without a pass over the source (which could also move
+  // the reading cursor of some drivers).
+  const QuietGdal quiet;
+  OGRLayer* layer = impl_->layer;
+  return layer->TestCapability(OLCFastFeatureCount) ? layer->GetFeatureCount(TRUE) : -1;
+}
+
 std::vector<Site> SiteReader::next(size_t max, std::vector<std::string>* errors) {
   const QuietGdal quiet;
   Impl& d = *impl_;

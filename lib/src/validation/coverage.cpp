@@ -12,6 +12,7 @@
 #include <set>
 
 #include "common/parallel.hpp"
+#include "common/stage_progress.hpp"
 #include "findings/wording.hpp"
 #include "geometry/envelope_index.hpp"
 #include "geometry/pieces.hpp"
@@ -68,16 +69,21 @@ class CoverageCheck {
     std::vector<std::set<size_t>> suspects(deepest + 2);
     for (int level = 1; level <= deepest; ++level) {
       if (view_.level(level).empty()) continue;
-      if (progress) progress(fmt::format("coverage of {}", level_label(view_, level)), 0);
       std::vector<Family> families = families_of(level);
+      StageProgress stage(progress, fmt::format("coverage of {}", level_label(view_, level)),
+                          families.size());
       std::mutex mutex;
       parallel_for(families.size(), threads_, [&](size_t i, int) {
         std::vector<Finding> found;
         std::vector<size_t> flagged = check_family(families[i], found);
-        std::lock_guard<std::mutex> lock(mutex);
-        suspects[level].insert(flagged.begin(), flagged.end());
-        for (auto& f : found) out_.push_back(std::move(f));
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          suspects[level].insert(flagged.begin(), flagged.end());
+          for (auto& f : found) out_.push_back(std::move(f));
+        }
+        stage.advance();
       });
+      stage.finish();
       // Children of flagged parents may overlap even when their own family is exact (two
       // overlapping parents, each tiled exactly): search them too.
       if (level > 1)
@@ -91,8 +97,8 @@ class CoverageCheck {
     // Overlaps bottom-up, so that a defect is reported at the lowest level.
     for (int level = deepest; level >= 1; --level) {
       if (view_.level(level).empty()) continue;
-      if (progress) progress(fmt::format("overlaps of {}", level_label(view_, level)), 0);
-      find_overlaps(level, suspects[level]);
+      find_overlaps(level, suspects[level],
+                    fmt::format("overlaps of {}", level_label(view_, level)), progress);
     }
   }
 
@@ -229,9 +235,13 @@ class CoverageCheck {
     f.geometry = Geometry(piece.release());
   }
 
-  void find_overlaps(int level, const std::set<size_t>& suspects) {
+  void find_overlaps(int level, const std::set<size_t>& suspects, const std::string& stage_name,
+                     const ProgressFn& progress) {
     const auto& members = view_.level(level);
-    if (suspects.empty()) return;
+    if (suspects.empty()) {
+      StageProgress(progress, stage_name, 0).finish();
+      return;
+    }
     geos::EnvelopeIndex index;
     std::vector<std::array<double, 4>> boxes(members.size());
     for (size_t i = 0; i < members.size(); ++i) {
@@ -255,7 +265,12 @@ class CoverageCheck {
     std::mutex mutex;
     std::vector<GeometryPtr> level_pieces;
     const std::string label = level_label(view_, level);
+    StageProgress stage(progress, stage_name, pairs.size());
     parallel_for(pairs.size(), threads_, [&](size_t i, int) {
+      struct Advance {  // whichever way the pair's work ends
+        StageProgress& stage;
+        ~Advance() { stage.advance(); }
+      } advance{stage};
       GEOSContextHandle_t h = geos::context();
       // Codes in order, whatever the input order, so that reports are stable.
       const bool swap =
@@ -291,6 +306,7 @@ class CoverageCheck {
       for (auto& f : found) out_.push_back(std::move(f));
       for (auto& k : kept) level_pieces.push_back(std::move(k));
     });
+    stage.finish();
     for (auto& p : level_pieces) lower_.push_back(std::move(p));
   }
 
