@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 
 namespace basinkit::geos {
 namespace {
@@ -66,7 +67,8 @@ int orientation_index(double p1x, double p1y, double p2x, double p2y, double qx,
   return signum(add(mul(dx1, dy2), neg(mul(dy1, dx2))));
 }
 
-PointInArea::PointInArea(const GEOSGeometry* polygonal) {
+void for_each_edge(const GEOSGeometry* polygonal,
+                   const std::function<void(double, double, double, double)>& edge) {
   GEOSContextHandle_t h = context();
   std::vector<double> buffer;
   auto add_ring = [&](const GEOSGeometry* ring) {
@@ -76,7 +78,7 @@ PointInArea::PointInArea(const GEOSGeometry* polygonal) {
     buffer.resize(2 * static_cast<size_t>(n));
     if (!GEOSCoordSeq_copyToBuffer_r(h, seq, buffer.data(), 0, 0)) return;
     for (unsigned i = 0; i + 1 < n; ++i)
-      edges_.push_back({buffer[2 * i], buffer[2 * i + 1], buffer[2 * i + 2], buffer[2 * i + 3]});
+      edge(buffer[2 * i], buffer[2 * i + 1], buffer[2 * i + 2], buffer[2 * i + 3]);
   };
   auto add_polygon = [&](const GEOSGeometry* p) {
     if (GEOSisEmpty_r(h, p)) return;
@@ -85,12 +87,19 @@ PointInArea::PointInArea(const GEOSGeometry* polygonal) {
       add_ring(GEOSGetInteriorRingN_r(h, p, i));
   };
   if (!polygonal) return;
-  edges_.reserve(static_cast<size_t>(std::max(0, GEOSGetNumCoordinates_r(h, polygonal))));
   const int type = GEOSGeomTypeId_r(h, polygonal);
   if (type == GEOS_POLYGON) add_polygon(polygonal);
   if (type == GEOS_MULTIPOLYGON)
     for (int i = 0; i < GEOSGetNumGeometries_r(h, polygonal); ++i)
       add_polygon(GEOSGetGeometryN_r(h, polygonal, i));
+}
+
+PointInArea::PointInArea(const GEOSGeometry* polygonal) {
+  if (!polygonal) return;
+  edges_.reserve(static_cast<size_t>(std::max(0, GEOSGetNumCoordinates_r(context(), polygonal))));
+  for_each_edge(polygonal, [this](double x1, double y1, double x2, double y2) {
+    edges_.push_back({x1, y1, x2, y2});
+  });
   if (edges_.empty()) return;
 
   xmin_ = ymin_ = INFINITY;

@@ -12,6 +12,7 @@
 // and a query allocates nothing.
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "geometry/geos_context.hpp"
@@ -42,6 +43,11 @@ class PointInArea {
   std::vector<std::uint32_t> slab_start_;  ///< CSR: edges of slab s are
   std::vector<Edge> slab_edges_;           ///< slab_edges_[slab_start_[s] .. slab_start_[s+1])
 };
+
+/// Calls edge(x1, y1, x2, y2) for every edge of every ring of a polygon or multipolygon
+/// (nothing for other geometries).
+void for_each_edge(const GEOSGeometry* polygonal,
+                   const std::function<void(double, double, double, double)>& edge);
 
 /// Orientation of q relative to the directed line p1→p2: 1 left, -1 right, 0 collinear;
 /// exact as GEOS's CGAlgorithmsDD::orientationIndex (filter, then double-double).

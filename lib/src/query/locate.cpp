@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/parallel.hpp"
+#include "geometry/cell_grid.hpp"
 #include "geometry/envelope_index.hpp"
 #include "geometry/point_in_area.hpp"
 
@@ -54,19 +55,34 @@ class FeatureIndex {
   /// The smallest-code feature whose closed area holds the point, or nullptr. Touches no
   /// prepared geometry: safe to call from several threads.
   const PlanFeature* find(double x, double y) const {
-    const PlanFeature* best = nullptr;
+    std::uint32_t i = grid_.at(x, y);
+    if (i == geos::CellGrid::kAsk) i = find_exactly(x, y);
+    return i == geos::CellGrid::kNone ? nullptr : features_[i];
+  }
+  /// After the kernels: the grid that answers most points without them.
+  void grid() {
+    std::vector<const GEOSGeometry*> areas;
+    for (const PlanFeature* f : features_) areas.push_back(f->geometry.get());
+    grid_ = geos::CellGrid(areas, [this](double x, double y) { return find_exactly(x, y); });
+  }
+
+ private:
+  /// find() through the envelope index and the kernels: a feature index or kNone.
+  std::uint32_t find_exactly(double x, double y) const {
+    std::uint32_t best = geos::CellGrid::kNone;
     index_.for_each_at(x, y, [&](size_t i) {
-      const PlanFeature* f = features_[i];
-      if ((!best || f->code < best->code) && kernels_[i].covers(x, y)) best = f;
+      if ((best == geos::CellGrid::kNone || features_[i]->code < features_[best]->code) &&
+          kernels_[i].covers(x, y))
+        best = static_cast<std::uint32_t>(i);
     });
     return best;
   }
 
- private:
   geos::EnvelopeIndex index_;
   std::vector<const PlanFeature*> features_;
   std::vector<geos::PointInArea> kernels_;
   std::vector<geos::PreparedPtr> prepared_;
+  geos::CellGrid grid_;
 };
 
 }  // namespace
@@ -95,6 +111,9 @@ struct Locator::Impl {
     for (auto& [level, index] : basins) build(index);
     parallel_for(kernels.size(), 0,
                  [&kernels](size_t k, int) { kernels[k].first->kernel(kernels[k].second); });
+    std::vector<FeatureIndex*> layers = {&units, &townships, &boundary};
+    for (auto& [level, index] : basins) layers.push_back(&index);
+    parallel_for(layers.size(), 0, [&layers](size_t k, int) { layers[k]->grid(); });
   }
 };
 

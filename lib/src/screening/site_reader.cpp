@@ -16,6 +16,7 @@
 #include "crs/srs.hpp"
 #include "io/geometry_import.hpp"
 #include "io/source_guard.hpp"
+#include "screening/site_rows.hpp"
 
 namespace basinkit {
 namespace {
@@ -56,6 +57,7 @@ struct SiteReader::Impl {
   int id = -1, industry = -1, action = -1, x = -1, y = -1;
   crs::TransformPtr transform;
   std::string description;
+  std::unique_ptr<screening::SiteRows> rows;  ///< after the dataset: released first
 };
 
 SiteReader::SiteReader(const SiteSource& source, const std::string& working_crs)
@@ -159,45 +161,39 @@ std::vector<Site> SiteReader::next(size_t max, std::vector<std::string>* errors)
   const QuietGdal quiet;
   Impl& d = *impl_;
   std::vector<Site> sites;
+  sites.reserve(max);
   if (errors) errors->clear();
+  // Opened on the first call, after any count(): some drivers reset their cursor there.
+  if (!d.rows) d.rows = screening::open_site_rows(*d.layer, d.where);
+  screening::SiteRows& rows = *d.rows;
   OGRFeatureDefn* defn = d.layer->GetLayerDefn();
-  while (sites.size() < max) {
-    std::unique_ptr<OGRFeature> f(d.layer->GetNextFeature());
-    if (!f) {
-      if (CPLGetLastErrorType() == CE_Failure)
-        throw InputError(fmt::format("reading the sites failed: {}", CPLGetLastErrorMsg()),
-                         d.where);
-      break;
-    }
+  while (sites.size() < max && rows.next()) {
     Site site;
-    auto text = [&](int i) {
-      return i >= 0 && f->IsFieldSetAndNotNull(i) ? std::string(f->GetFieldAsString(i))
-                                                  : std::string();
-    };
-    site.id = d.id >= 0 ? text(d.id) : std::to_string(f->GetFID());
+    auto text = [&](int i) { return i >= 0 && rows.is_set(i) ? rows.text(i) : std::string(); };
+    site.id = d.id >= 0 ? text(d.id) : std::to_string(rows.fid());
     site.industry = text(d.industry);
     site.action = text(d.action);
     for (int i = 0; i < defn->GetFieldCount(); ++i)
-      if (i != d.id && i != d.industry && i != d.action && f->IsFieldSetAndNotNull(i))
-        site.attributes[defn->GetFieldDefn(i)->GetNameRef()] = f->GetFieldAsString(i);
+      if (i != d.id && i != d.industry && i != d.action && rows.is_set(i))
+        site.attributes[defn->GetFieldDefn(i)->GetNameRef()] = rows.text(i);
     std::string error;
-    std::unique_ptr<OGRGeometry> point;
-    OGRGeometry* g = f->GetGeometryRef();
+    std::unique_ptr<OGRGeometry> g;
     if (d.x >= 0) {
       char* end_x = nullptr;
       char* end_y = nullptr;
       const std::string xs = text(d.x), ys = text(d.y);
       const double x = std::strtod(xs.c_str(), &end_x), y = std::strtod(ys.c_str(), &end_y);
-      if (xs.empty() || ys.empty() || *end_x || *end_y || !std::isfinite(x) || !std::isfinite(y)) {
+      if (xs.empty() || ys.empty() || *end_x || *end_y || !std::isfinite(x) || !std::isfinite(y))
         error = fmt::format("bad coordinates '{}', '{}'", xs, ys);
-      } else {
-        point = std::make_unique<OGRPoint>(x, y);
-        g = point.get();
-      }
+      else
+        g = std::make_unique<OGRPoint>(x, y);
+    } else {
+      g = rows.geometry();
+      error = rows.geometry_problem();
     }
     if (error.empty()) {
       io::ImportedGeometry imported =
-          io::import_geometry(g, io::GeometryKind::any, d.transform.get());
+          io::import_geometry(g.get(), io::GeometryKind::any, d.transform.get());
       site.geometry = std::move(imported.geometry);
       if (site.geometry.is_null()) error = imported.issue.detail;
     }
