@@ -31,13 +31,19 @@ std::uint32_t interleave(std::uint32_t x, std::uint32_t y) {
 std::vector<size_t> spatial_order(const std::vector<Site>& chunk) {
   std::vector<std::array<double, 2>> at(chunk.size());
   double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+  GEOSContextHandle_t h = geos::context();
   for (size_t i = 0; i < chunk.size(); ++i) {
-    const auto e = geos::envelope(chunk[i].geometry.get());
-    at[i] = {e[0], e[1]};
-    x0 = std::min(x0, e[0]);
-    y0 = std::min(y0, e[1]);
-    x1 = std::max(x1, e[0]);
-    y1 = std::max(y1, e[1]);
+    // Points (the usual site) without the envelope's five GEOS calls.
+    const GEOSGeometry* g = chunk[i].geometry.get();
+    const bool point = g && GEOSGeomTypeId_r(h, g) == GEOS_POINT;
+    if (!(point && GEOSGeomGetX_r(h, g, &at[i][0]) && GEOSGeomGetY_r(h, g, &at[i][1]))) {
+      const auto e = geos::envelope(g);
+      at[i] = {e[0], e[1]};
+    }
+    x0 = std::min(x0, at[i][0]);
+    y0 = std::min(y0, at[i][1]);
+    x1 = std::max(x1, at[i][0]);
+    y1 = std::max(y1, at[i][1]);
   }
   const double sx = x1 > x0 ? 65535 / (x1 - x0) : 0, sy = y1 > y0 ? 65535 / (y1 - y0) : 0;
   std::vector<std::uint32_t> key(chunk.size());
