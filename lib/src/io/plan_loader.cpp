@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 
+#include "common/parallel.hpp"
 #include "crs/srs.hpp"
 #include "io/layer_reader.hpp"
 
@@ -110,12 +111,37 @@ Plan load_plan(const Manifest& manifest, const LoadOptions& options) {
   read_options.allow_ballpark = manifest.allow_ballpark;
   static const std::regex level_key("^basins_l([0-9]+)$");
 
-  for (const LayerSpec& spec : manifest.layers) {
+  // The layers are read on every core (a province's units are millions of vertices),
+  // then assembled in manifest order; the first layer in that order that fails is the
+  // error reported, whatever the timing.
+  const size_t n = manifest.layers.size();
+  std::vector<int> levels(n, 0);
+  std::vector<io::LayerContents> read(n);
+  std::vector<std::exception_ptr> failed(n);
+  // An OGRSpatialReference is not safe to share between threads, even to read: one each.
+  std::vector<crs::SrsPtr> targets;
+  for (size_t i = 0; i < n; ++i) {
+    targets.push_back(crs::traditional_copy(*working));
     std::smatch match;
-    const int basin_level = std::regex_match(spec.key, match, level_key) ? std::stoi(match[1]) : 0;
-    const LayerKind kind = kind_of(spec, basin_level);
-    io::LayerContents contents =
-        io::read_layer(spec, kind.roles, kind.geometry, *working, read_options);
+    if (std::regex_match(manifest.layers[i].key, match, level_key)) levels[i] = std::stoi(match[1]);
+  }
+  parallel_for(n, 0, [&](size_t i, int) {
+    try {
+      const LayerKind kind = kind_of(manifest.layers[i], levels[i]);
+      read[i] =
+          io::read_layer(manifest.layers[i], kind.roles, kind.geometry, *targets[i], read_options);
+    } catch (...) {
+      failed[i] = std::current_exception();
+    }
+  });
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
+
+  for (size_t i = 0; i < n; ++i) {
+    const LayerSpec& spec = manifest.layers[i];
+    const int basin_level = levels[i];
+    io::LayerContents contents = std::move(read[i]);
+    read[i] = {};
     const LayerSource& src = contents.source;
 
     if (spec.key == "basins" || basin_level > 0) {
