@@ -13,7 +13,8 @@ packages=(build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data libboost-dev
   libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 clang-format
   clang-14 libclang-rt-14-dev
-  chromium fonts-wqy-microhei python3)  # browser test of the HTML reports (CJK glyphs)
+  chromium fonts-wqy-microhei python3  # browser test of the HTML reports (CJK glyphs)
+  postgresql postgresql-15-postgis-3)  # PostGIS end-to-end test (tests/postgis)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli_common.hpp"
+#include "database_output.hpp"
 #include "progress_bar.hpp"
 
 namespace basinkit::cli {
@@ -17,6 +18,7 @@ struct RulesCheckCliOptions : PlanOptions {
   std::vector<std::string> rules;
   std::vector<std::string> industries;
   std::string output;
+  DatabaseOutputOptions database;
   std::string fail_on = "error";
   int threads = 0;
 };
@@ -56,14 +58,16 @@ void register_rules(CLI::App& app, Action& action) {
                   "GB/T 4754 codes to look for blind spots, e.g. C26,C38")
       ->delimiter(',');
   cmd->add_option("-o,--output", o->output,
-                  "write the report: .json, .csv, .geojson or .gpkg (by extension)");
+                  "write the report: .json, .csv, .geojson or .gpkg (by extension), or PG:…");
+  add_database_output_options(*cmd, o->database);
   cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding at or above this severity")
       ->check(CLI::IsMember({"error", "warning", "never"}));
   cmd->add_option("--threads", o->threads, "worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([&action, o] {
     action = [o] {
-      if (!o->output.empty()) check_report_path(o->output);
+      const auto database = database_output(o->output, o->database);
+      if (!database && !o->output.empty()) check_report_path(o->output);
       std::vector<RuleFile> files;
       for (const auto& path : o->rules) files.push_back(read_rules(path));
       ProgressBar bar(o->quiet);
@@ -85,7 +89,10 @@ void register_rules(CLI::App& app, Action& action) {
         report.provenance.inputs.push_back({"rules", path, "", sha256_of_file(path), "", ""});
       report.working_crs = plan.working_crs;
       report.plan = &plan;
-      if (!o->output.empty()) write_report(report, o->output);
+      if (database)
+        write_report(report, *database);
+      else if (!o->output.empty())
+        write_report(report, o->output);
       if (o->format == "json")
         write_json(report, std::cout);
       else

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "cli_common.hpp"
+#include "database_output.hpp"
 #include "progress_bar.hpp"
 
 namespace basinkit::cli {
@@ -19,6 +20,7 @@ struct ScreenOptions : PlanOptions {
   std::vector<std::string> rules;
   std::string sites, layer, srs, at, industry, action, output, fail_on = "never";
   std::vector<std::string> fields, attrs;
+  DatabaseOutputOptions database;
   int threads = 0;
 };
 
@@ -80,7 +82,8 @@ void register_screen(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"new", "expand", "rebuild", "relocate"}));
   cmd->add_option("--attr", o->attrs, "attribute of the --at site, NAME=VALUE (repeatable)");
   cmd->add_option("--srs", o->srs, "CRS of --at or --sites (any PROJ/OGR definition, or GCJ02)");
-  cmd->add_option("-o,--output", o->output, "report: .json, .csv, .geojson or .gpkg");
+  cmd->add_option("-o,--output", o->output, "report: .json, .csv, .geojson or .gpkg, or PG:…");
+  add_database_output_options(*cmd, o->database);
   cmd->add_option("--fail-on", o->fail_on, "exit 1 on a prohibited (or restricted) site")
       ->check(CLI::IsMember({"prohibited", "restricted", "never"}));
   cmd->add_option("--threads", o->threads, "worker threads (0 = all cores)")
@@ -90,7 +93,8 @@ void register_screen(CLI::App& app, Action& action) {
     action = [o, sites, at] {
       if (sites->count() == 0 && at->count() == 0)
         throw CLI::ValidationError("screen", "give --sites SRC or --at X,Y");
-      if (!o->output.empty()) check_screening_report_path(o->output);
+      const auto database = database_output(o->output, o->database);
+      if (!database && !o->output.empty()) check_screening_report_path(o->output);
       const std::map<std::string, std::string> attrs = pairs(o->attrs, "--attr");
       SiteSource source;
       source.fields = pairs(o->fields, "--fields");
@@ -108,8 +112,14 @@ void register_screen(CLI::App& app, Action& action) {
       Provenance provenance = plan_provenance(plan, command_line());
       for (const auto& path : o->rules)
         provenance.inputs.push_back({"rules", path, "", sha256_of_file(path), "", ""});
+      if (sites->count() > 0)  // a database: no SHA-256, the password hidden in reports
+        provenance.inputs.push_back(
+            {"sites", o->sites, o->layer, sha256_of_file(o->sites), "", ""});
       std::unique_ptr<ScreeningWriter> writer;
-      if (!o->output.empty()) writer = open_screening_report(o->output, provenance, plan);
+      if (database)
+        writer = open_screening_report(*database, provenance, plan);
+      else if (!o->output.empty())
+        writer = open_screening_report(o->output, provenance, plan);
       std::unique_ptr<ScreeningWriter> stdout_writer;
       if (o->format == "json") stdout_writer = json_screening_writer(std::cout, provenance, plan);
       ScreeningSummary summary;

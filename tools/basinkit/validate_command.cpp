@@ -9,6 +9,7 @@
 #include <map>
 
 #include "cli_common.hpp"
+#include "database_output.hpp"
 #include "progress_bar.hpp"
 
 namespace basinkit::cli {
@@ -17,6 +18,7 @@ namespace {
 struct ValidateCliOptions : PlanOptions {
   std::vector<std::string> only;
   std::string output;
+  DatabaseOutputOptions database;
   std::string fail_on = "error";
   std::string waivers;
   int threads = 0;
@@ -56,7 +58,8 @@ void register_validate(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"hierarchy", "coverage", "jurisdiction"}))
       ->delimiter(',');
   cmd->add_option("-o,--output", options->output,
-                  "write the report: .json, .csv, .geojson or .gpkg (by extension)");
+                  "write the report: .json, .csv, .geojson or .gpkg (by extension), or PG:…");
+  add_database_output_options(*cmd, options->database);
   cmd->add_option("--fail-on", options->fail_on,
                   "exit 1 when a finding at or above this severity is not waived")
       ->check(CLI::IsMember({"error", "warning", "never"}));
@@ -67,7 +70,8 @@ void register_validate(CLI::App& app, Action& action) {
       ->check(CLI::NonNegativeNumber);
   cmd->callback([&action, options] {
     action = [options] {
-      if (!options->output.empty()) check_report_path(options->output);
+      const auto database = database_output(options->output, options->database);
+      if (!database && !options->output.empty()) check_report_path(options->output);
       const std::vector<Waiver> waivers =
           options->waivers.empty() ? std::vector<Waiver>{} : read_waivers(options->waivers);
       ProgressBar bar(options->quiet);
@@ -93,7 +97,10 @@ void register_validate(CLI::App& app, Action& action) {
       report.provenance = plan_provenance(plan, command_line());
       report.working_crs = plan.working_crs;
       report.plan = &plan;
-      if (!options->output.empty()) write_report(report, options->output);
+      if (database)
+        write_report(report, *database);
+      else if (!options->output.empty())
+        write_report(report, options->output);
       if (options->format == "json")
         write_json(report, std::cout);
       else
