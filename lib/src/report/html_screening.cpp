@@ -192,8 +192,8 @@ s.rules.forEach(function(a){var r=RULES[a[0]],e=a[1],d=add(box,'div','','rule '+
 add(d,'b','['+EFFECT[r.effect]+'] '+r.id);add(d,'p',r.title);
 add(d,'p','依据 legal basis: '+r.basis);
 if(r.condition)add(d,'p','条件 condition: '+r.condition);
-var ev=[];if('distance_m' in e)ev.push('distance '+e.distance_m.toFixed(1)+' m');
-if('overlap_m2' in e)ev.push('overlap '+e.overlap_m2.toFixed(1)+' m²');
+var ev=[];if(typeof e.distance_m=='number')ev.push('distance '+e.distance_m.toFixed(1)+' m');
+if(typeof e.overlap_m2=='number')ev.push('overlap '+e.overlap_m2.toFixed(1)+' m²');
 if('unit' in e)ev.push('unit '+e.unit);if('zone' in e)ev.push('in '+e.zone);
 if(ev.length)add(d,'p','evidence: '+ev.join(', '));
 add(d,'p','file: '+r.file,'hint');});
