@@ -57,8 +57,9 @@ void register_rules(CLI::App& app, Action& action) {
   cmd->add_option("--industry", o->industries,
                   "GB/T 4754 codes to look for blind spots, e.g. C26,C38")
       ->delimiter(',');
-  cmd->add_option("-o,--output", o->output,
-                  "write the report: .json, .csv, .geojson or .gpkg (by extension), or PG:…");
+  cmd->add_option(
+      "-o,--output", o->output,
+      "write the report: .json .csv .geojson .gpkg .xlsx .html (by extension), or PG:…");
   add_database_output_options(*cmd, o->database);
   cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding at or above this severity")
       ->check(CLI::IsMember({"error", "warning", "never"}));

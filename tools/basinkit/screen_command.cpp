@@ -82,7 +82,8 @@ void register_screen(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"new", "expand", "rebuild", "relocate"}));
   cmd->add_option("--attr", o->attrs, "attribute of the --at site, NAME=VALUE (repeatable)");
   cmd->add_option("--srs", o->srs, "CRS of --at or --sites (any PROJ/OGR definition, or GCJ02)");
-  cmd->add_option("-o,--output", o->output, "report: .json, .csv, .geojson or .gpkg, or PG:…");
+  cmd->add_option("-o,--output", o->output,
+                  "report: .json .csv .geojson .gpkg .xlsx .html (by extension), or PG:…");
   add_database_output_options(*cmd, o->database);
   cmd->add_option("--fail-on", o->fail_on, "exit 1 on a prohibited (or restricted) site")
       ->check(CLI::IsMember({"prohibited", "restricted", "never"}));

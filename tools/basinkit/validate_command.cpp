@@ -57,8 +57,9 @@ void register_validate(CLI::App& app, Action& action) {
   cmd->add_option("--only", options->only, "run only these check groups")
       ->check(CLI::IsMember({"hierarchy", "coverage", "jurisdiction"}))
       ->delimiter(',');
-  cmd->add_option("-o,--output", options->output,
-                  "write the report: .json, .csv, .geojson or .gpkg (by extension), or PG:…");
+  cmd->add_option(
+      "-o,--output", options->output,
+      "write the report: .json .csv .geojson .gpkg .xlsx .html (by extension), or PG:…");
   add_database_output_options(*cmd, options->database);
   cmd->add_option("--fail-on", options->fail_on,
                   "exit 1 when a finding at or above this severity is not waived")
