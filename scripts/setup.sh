@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data libboost-dev
-  libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 clang-format
-  clang-14 libclang-rt-14-dev
+  libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 clang-format)
+# Only the test suite needs the fuzzers' compiler, a browser and a database server.
+[ "$mode" = demo ] || packages+=(clang-14 libclang-rt-14-dev  # libFuzzer targets
   chromium fonts-wqy-microhei python3  # browser test of the HTML reports (CJK glyphs)
   postgresql postgresql-15-postgis-3)  # PostGIS end-to-end test (tests/postgis)
 missing=()
