@@ -50,6 +50,7 @@ if [ "$mode" = demo ]; then
   "$bk" screen "$plan" --rules "$rules" --at 112.42309,31.36735 --industry C2614 --action new
   "$bk" screen "$plan" --rules "$rules" --sites data/shapefiles/sites.gpkg -o out/screening.json
   "$bk" screen "$plan" --rules "$rules" --sites data/shapefiles/sites.gpkg -o out/screening.csv --quiet
+  "$bk" screen "$plan" --rules "$rules" --sites data/shapefiles/sites.gpkg -o out/screening.html --quiet
   { set +x; } 2>/dev/null
   echo "reports written to out/"
   exit 0
