@@ -99,8 +99,8 @@ Row bench_locate(const std::string& workload, const std::string& manifest, const
   row.load_s = seconds_since(t0);
   const auto t1 = Clock::now();
   const int n = thread_count(threads);
-  std::vector<std::unique_ptr<Locator>> locators;
-  for (int k = 0; k < n; ++k) locators.push_back(std::make_unique<Locator>(plan));
+  // One locator for all threads: point queries share it, as the Screener's do.
+  const Locator locator(plan);
   SiteReader reader(source_of(sites), plan.working_crs);
   std::vector<std::string> errors;
   std::vector<std::int64_t> found(static_cast<size_t>(n), 0);
@@ -112,8 +112,7 @@ Row bench_locate(const std::string& workload, const std::string& manifest, const
       const size_t begin = chunk.size() * static_cast<size_t>(k) / static_cast<size_t>(n);
       const size_t end = chunk.size() * static_cast<size_t>(k + 1) / static_cast<size_t>(n);
       for (size_t i = begin; i < end; ++i)
-        found[static_cast<size_t>(k)] +=
-            locators[static_cast<size_t>(k)]->locate(chunk[i].geometry).unit.has_value();
+        found[static_cast<size_t>(k)] += locator.locate(chunk[i].geometry).unit.has_value();
     };
     std::vector<std::thread> workers;
     for (int k = 1; k < n; ++k) workers.emplace_back(part, k);
