@@ -58,6 +58,9 @@ struct SiteResult {
   std::string error;  ///< non-empty when the site could not be screened (bad geometry)
 };
 
+class SiteReader;
+struct StreamOptions;
+
 /// Rules compiled against a plan: every scope indexed once. Throws InputError (file,
 /// line, rule id) for a rule naming an unknown layer, field, basin, unit, township or
 /// county, before any site is read. screen() is const and safe to call from several
@@ -73,6 +76,13 @@ class Screener {
   const std::vector<RuleFile>& files() const;
 
  private:
+  friend std::int64_t screen_stream(const Screener&, SiteReader&,
+                                    const std::function<void(const Site&, const SiteResult&)>&,
+                                    const StreamOptions&);
+  /// screen() of a point site whose coordinates the caller has already read (the stream
+  /// reads them to sort its chunks): no second visit to the site's GEOS point.
+  SiteResult screen_point(const Site& site, double x, double y) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

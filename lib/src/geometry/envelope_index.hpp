@@ -36,6 +36,16 @@ class EnvelopeIndex {
     return items;
   }
 
+  /// Calls fn(item) for each item whose box intersects `box` expanded by `margin`;
+  /// allocates nothing.
+  template <typename Fn>
+  void for_each_in(const std::array<double, 4>& box, double margin, Fn&& fn) const {
+    tree_.query(
+        boost::geometry::index::intersects(
+            Box({box[0] - margin, box[1] - margin}, {box[2] + margin, box[3] + margin})),
+        boost::iterators::make_function_output_iterator([&fn](const Entry& e) { fn(e.second); }));
+  }
+
   /// Calls fn(item) for each item whose box holds the point; allocates nothing.
   template <typename Fn>
   void for_each_at(double x, double y, Fn&& fn) const {

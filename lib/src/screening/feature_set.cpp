@@ -110,34 +110,34 @@ Match FeatureSet::intersects(const GEOSGeometry* site, bool site_is_polygon,
   return m;
 }
 
-Match FeatureSet::within(const GEOSGeometry* site, bool site_is_point, double within_m,
+Match FeatureSet::within(const GEOSGeometry* site, const double* point, double within_m,
                          PreparedCache* cache) const {
   GEOSContextHandle_t h = geos::context();
   Match m;
   double best = std::numeric_limits<double>::infinity();
   size_t best_feature = 0;
   // Inside a polygon feature: distance 0.
-  const std::array<double, 4> box = geos::envelope(site);
   if (polygonal_) {
-    Match inside = site_is_point ? covers(box[0], box[1]) : intersects(site, false, *cache);
+    Match inside = point ? covers(point[0], point[1]) : intersects(site, false, *cache);
     if (inside.hit) {
       inside.distance_m = 0;
       return inside;
     }
   }
-  const std::vector<size_t> hits = segment_index_.query(box, within_m);
-  if (site_is_point) {
-    for (size_t s : hits) {
+  if (point) {
+    // The hot path (a million point sites): segments near the point, nothing allocated.
+    segment_index_.for_each_in({point[0], point[1], point[0], point[1]}, within_m, [&](size_t s) {
       const Segment& seg = segments_[s];
-      const double d = point_segment_distance(box[0], box[1], seg.x1, seg.y1, seg.x2, seg.y2);
+      const double d = point_segment_distance(point[0], point[1], seg.x1, seg.y1, seg.x2, seg.y2);
       if (d < best || (d == best && seg.feature < best_feature)) {
         best = d;
         best_feature = seg.feature;
       }
-    }
+    });
   } else {
     std::vector<size_t> candidates;
-    for (size_t s : hits) candidates.push_back(segments_[s].feature);
+    for (size_t s : segment_index_.query(geos::envelope(site), within_m))
+      candidates.push_back(segments_[s].feature);
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     for (size_t i : candidates) {

@@ -48,8 +48,9 @@ class FeatureSet {
   /// allocation, thread-safe).
   Match covers(double x, double y) const;
   /// Is the site within `within_m` (inclusive) of any feature? distance_m = the minimum.
-  /// `cache` may be null for point sites.
-  Match within(const GEOSGeometry* site, bool site_is_point, double within_m,
+  /// `point`: the site's x, y when it is a point (then `site` and `cache` are not used and
+  /// nothing is allocated), else null.
+  Match within(const GEOSGeometry* site, const double* point, double within_m,
                PreparedCache* cache) const;
 
  private:

@@ -160,6 +160,11 @@ struct Screener::Impl {
     idle.push_back(std::move(t));
   }
 
+  /// The site's rules, verdict and missing attributes into `out` (its location set).
+  /// `x`, `y`: the site when `point`; `t`: per-thread state for other sites.
+  void apply_rules(const Site& site, const GEOSGeometry* g, bool point, bool polygon, double x,
+                   double y, PerThread* t, SiteResult& out) const;
+
   /// `x`, `y`: the site when it is a point (then the point-in-polygon kernels answer).
   bool evaluate(const CompiledScope& c, const GEOSGeometry* site, bool point, bool polygon,
                 double x, double y, PerThread* t, Evidence& evidence) const {
@@ -177,8 +182,9 @@ struct Screener::Impl {
         return !evaluate(c.children.front(), site, point, polygon, x, y, t, ignored);
       }
       case Scope::Kind::near: {
-        const Match m =
-            sets[c.set]->within(site, point, c.within_m, t ? &t->caches[c.set] : nullptr);
+        const double xy[2] = {x, y};
+        const Match m = sets[c.set]->within(site, point ? xy : nullptr, c.within_m,
+                                            t ? &t->caches[c.set] : nullptr);
         if (m.hit) evidence.distance_m = m.distance_m;
         return m.hit;
       }
@@ -206,44 +212,56 @@ Screener& Screener::operator=(Screener&&) noexcept = default;
 const std::vector<RuleFile>& Screener::files() const { return impl_->files; }
 
 SiteResult Screener::screen(const Site& site) const {
-  SiteResult out;
-  out.id = site.id;
   const GEOSGeometry* g = site.geometry.get();
   GEOSContextHandle_t h = geos::context();
   if (!g || GEOSisEmpty_r(h, g)) {
+    SiteResult out;
+    out.id = site.id;
     out.error = "the site has no usable geometry";
     out.location.outside_plan = true;
     return out;
   }
   const int type = GEOSGeomTypeId_r(h, g);
-  const bool point = type == GEOS_POINT;
-  const bool polygon = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
-  double x = 0, y = 0;
-  std::unique_ptr<PerThread> leased;
-  PerThread* t = nullptr;
-  if (point) {
+  if (type == GEOS_POINT) {
+    double x = 0, y = 0;
     GEOSGeomGetX_r(h, g, &x);
     GEOSGeomGetY_r(h, g, &y);
-    out.location = impl_->points.locate(x, y);
-  } else {
-    leased = impl_->take();
-    t = leased.get();
-    out.location = t->locator.locate(site.geometry);
+    return screen_point(site, x, y);
   }
+  SiteResult out;
+  out.id = site.id;
+  const bool polygon = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
+  std::unique_ptr<PerThread> leased = impl_->take();
+  out.location = leased->locator.locate(site.geometry);
+  impl_->apply_rules(site, g, false, polygon, 0, 0, leased.get(), out);
+  impl_->give_back(std::move(leased));
+  return out;
+}
+
+SiteResult Screener::screen_point(const Site& site, double x, double y) const {
+  SiteResult out;
+  out.id = site.id;
+  out.location = impl_->points.locate(x, y);
+  impl_->apply_rules(site, site.geometry.get(), true, false, x, y, nullptr, out);
+  return out;
+}
+
+void Screener::Impl::apply_rules(const Site& site, const GEOSGeometry* g, bool point, bool polygon,
+                                 double x, double y, PerThread* t, SiteResult& out) const {
   std::set<std::string> missing;
   bool any[4] = {false, false, false, false};
-  for (const CompiledRule& c : impl_->rules) {
+  for (const CompiledRule& c : rules) {
     const Rule& rule = *c.rule;
     if (!applies(rule.applies_to, site, missing)) continue;
     Evidence evidence;
     // No scope: the whole plan area.
-    if (c.scope ? !impl_->evaluate(*c.scope, g, point, polygon, x, y, t, evidence)
+    if (c.scope ? !evaluate(*c.scope, g, point, polygon, x, y, t, evidence)
                 : out.location.outside_plan)
       continue;
     if (c.unless_scope || rule.unless_applies_to) {
       Evidence ignored;
       const bool unless_place =
-          !c.unless_scope || impl_->evaluate(*c.unless_scope, g, point, polygon, x, y, t, ignored);
+          !c.unless_scope || evaluate(*c.unless_scope, g, point, polygon, x, y, t, ignored);
       const bool unless_what =
           !rule.unless_applies_to || applies(*rule.unless_applies_to, site, missing);
       if (unless_place && unless_what) continue;
@@ -257,8 +275,6 @@ SiteResult Screener::screen(const Site& site) const {
                 : any[static_cast<int>(Effect::permit)]    ? Verdict::permitted
                                                            : Verdict::unlisted;
   out.missing.assign(missing.begin(), missing.end());
-  if (leased) impl_->give_back(std::move(leased));
-  return out;
 }
 
 }  // namespace basinkit

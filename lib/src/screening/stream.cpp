@@ -25,31 +25,39 @@ std::uint32_t interleave(std::uint32_t x, std::uint32_t y) {
   return spread(x) | (spread(y) << 1);
 }
 
+/// Where a site of a chunk is: its point, or its envelope's lower-left corner.
+struct Spot {
+  std::array<double, 2> at;
+  bool point = false;  ///< a point site: `at` is the point
+};
+
 /// The order in which to screen a chunk: along a Z-order curve over its extent, so that
 /// consecutive sites fall in the same units and their edges stay in cache. Results are
-/// still written in input order.
-std::vector<size_t> spatial_order(const std::vector<Site>& chunk) {
-  std::vector<std::array<double, 2>> at(chunk.size());
+/// still written in input order. `spots` receives where each site is.
+std::vector<size_t> spatial_order(const std::vector<Site>& chunk, std::vector<Spot>& spots) {
+  spots.assign(chunk.size(), Spot{});
   double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
   GEOSContextHandle_t h = geos::context();
   for (size_t i = 0; i < chunk.size(); ++i) {
     // Points (the usual site) without the envelope's five GEOS calls.
     const GEOSGeometry* g = chunk[i].geometry.get();
-    const bool point = g && GEOSGeomTypeId_r(h, g) == GEOS_POINT;
-    if (!(point && GEOSGeomGetX_r(h, g, &at[i][0]) && GEOSGeomGetY_r(h, g, &at[i][1]))) {
+    std::array<double, 2>& at = spots[i].at;
+    spots[i].point = g && GEOSGeomTypeId_r(h, g) == GEOS_POINT && !GEOSisEmpty_r(h, g) &&
+                     GEOSGeomGetX_r(h, g, &at[0]) && GEOSGeomGetY_r(h, g, &at[1]);
+    if (!spots[i].point) {
       const auto e = geos::envelope(g);
-      at[i] = {e[0], e[1]};
+      at = {e[0], e[1]};
     }
-    x0 = std::min(x0, at[i][0]);
-    y0 = std::min(y0, at[i][1]);
-    x1 = std::max(x1, at[i][0]);
-    y1 = std::max(y1, at[i][1]);
+    x0 = std::min(x0, at[0]);
+    y0 = std::min(y0, at[1]);
+    x1 = std::max(x1, at[0]);
+    y1 = std::max(y1, at[1]);
   }
   const double sx = x1 > x0 ? 65535 / (x1 - x0) : 0, sy = y1 > y0 ? 65535 / (y1 - y0) : 0;
   std::vector<std::uint32_t> key(chunk.size());
   for (size_t i = 0; i < chunk.size(); ++i)
-    key[i] = interleave(static_cast<std::uint32_t>((at[i][0] - x0) * sx),
-                        static_cast<std::uint32_t>((at[i][1] - y0) * sy));
+    key[i] = interleave(static_cast<std::uint32_t>((spots[i].at[0] - x0) * sx),
+                        static_cast<std::uint32_t>((spots[i].at[1] - y0) * sy));
   std::vector<size_t> order(chunk.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key[a] < key[b]; });
@@ -78,11 +86,15 @@ std::int64_t screen_stream(const Screener& screener, SiteReader& reader,
   std::future<void> writing;
   while (!current.sites.empty()) {
     std::future<Chunk> reading = std::async(std::launch::async, read);
-    const std::vector<size_t> order = spatial_order(current.sites);
+    std::vector<Spot> spots;
+    const std::vector<size_t> order = spatial_order(current.sites, spots);
     current.results.assign(current.sites.size(), SiteResult{});
     parallel_for(current.sites.size(), options.threads, [&](size_t k, int) {
       const size_t i = order[k];
-      current.results[i] = screener.screen(current.sites[i]);
+      const Spot& spot = spots[i];
+      current.results[i] = spot.point
+                               ? screener.screen_point(current.sites[i], spot.at[0], spot.at[1])
+                               : screener.screen(current.sites[i]);
       if (!current.errors[i].empty()) current.results[i].error = current.errors[i];
     });
     if (writing.valid()) writing.get();  // rethrows a failed write
