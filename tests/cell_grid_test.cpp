@@ -115,4 +115,7 @@ TEST_CASE("The cell grid handles overlaps, holes, long slanted edges and far-off
        "POLYGON ((352003.7 3450007.3, 339990.7 3461010.9, 352100 3461000, 352003.7 3450007.3))"},
       keep);
   CHECK(agree_with_geos(projected, 20000) > 0.3);
+  // A layer a hair high: no grid is built (it would be one endless row); all points ask.
+  const auto sliver = areas_of({"POLYGON ((0 0, 1000000 0, 1000000 0.000001, 0 0))"}, keep);
+  CHECK(agree_with_geos(sliver, 64) == 0);
 }

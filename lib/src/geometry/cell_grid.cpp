@@ -88,8 +88,12 @@ CellGrid::CellGrid(const std::vector<const GEOSGeometry*>& areas,
   y0_ = ymin;
   per_x_ = per_y_ = 1 / side;
   // Every feature's coordinates fall in a cell: the cell of the largest is the last.
-  nx_ = static_cast<std::int64_t>(std::floor((xmax - x0_) * per_x_)) + 1;
-  ny_ = static_cast<std::int64_t>(std::floor((ymax - y0_) * per_y_)) + 1;
+  const double columns = std::floor((xmax - x0_) * per_x_) + 1,
+               rows = std::floor((ymax - y0_) * per_y_) + 1;
+  // A layer hardly wider than a line would need a row of millions of cells: no grid.
+  if (!(columns * rows <= 2 * target + 2)) return;
+  nx_ = static_cast<std::int64_t>(columns);
+  ny_ = static_cast<std::int64_t>(rows);
   width_ = side;
   height_ = side;
   cells_.assign(static_cast<size_t>(nx_ * ny_), kUnlocated);
