@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <mutex>
 
 #include "common/parallel.hpp"
 #include "geometry/cell_grid.hpp"
@@ -92,6 +93,7 @@ struct Locator::Impl {
   FeatureIndex units, townships, boundary;
   std::map<int, FeatureIndex> basins;
   bool has_boundary = false;
+  std::once_flag points_ready;
 
   explicit Impl(const Plan& p) : plan(p) {
     for (const auto& u : p.units) units.add(u);
@@ -99,21 +101,26 @@ struct Locator::Impl {
     for (const auto& b : p.basins) basins[b.level].add(b);
     for (const auto& f : p.layer("boundary")) boundary.add(f);
     has_boundary = p.has_layer("boundary");
-    // The kernels (millions of edges on a large plan) are built on every core.
-    std::vector<std::pair<FeatureIndex*, size_t>> kernels;
-    auto build = [&kernels](FeatureIndex& index) {
-      index.build();
-      for (size_t i = 0; i < index.size(); ++i) kernels.emplace_back(&index, i);
-    };
-    build(units);
-    build(townships);
-    build(boundary);
-    for (auto& [level, index] : basins) build(index);
-    parallel_for(kernels.size(), 0,
-                 [&kernels](size_t k, int) { kernels[k].first->kernel(kernels[k].second); });
-    std::vector<FeatureIndex*> layers = {&units, &townships, &boundary};
-    for (auto& [level, index] : basins) layers.push_back(&index);
-    parallel_for(layers.size(), 0, [&layers](size_t k, int) { layers[k]->grid(); });
+    units.build();
+    townships.build();
+    boundary.build();
+    for (auto& [level, index] : basins) index.build();
+  }
+
+  /// The point-in-polygon kernels and cell grids, built on the first point query (lines
+  /// and polygons need only the prepared geometries), on every core: millions of edges on
+  /// a large plan. Safe when several threads ask at once.
+  void ready_for_points() {
+    std::call_once(points_ready, [this] {
+      std::vector<FeatureIndex*> layers = {&units, &townships, &boundary};
+      for (auto& [level, index] : basins) layers.push_back(&index);
+      std::vector<std::pair<FeatureIndex*, size_t>> kernels;
+      for (FeatureIndex* index : layers)
+        for (size_t i = 0; i < index->size(); ++i) kernels.emplace_back(index, i);
+      parallel_for(kernels.size(), 0,
+                   [&kernels](size_t k, int) { kernels[k].first->kernel(kernels[k].second); });
+      parallel_for(layers.size(), 0, [&layers](size_t k, int) { layers[k]->grid(); });
+    });
   }
 };
 
@@ -157,6 +164,7 @@ Location Locator::locate(const Geometry& site) const {
 }
 
 Location Locator::locate(double x, double y) const {
+  impl_->ready_for_points();
   Location out;
   bool anything = false;
   if (const auto* unit = static_cast<const ControlUnit*>(impl_->units.find(x, y))) {
