@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "report/report_common.hpp"
+
 struct bk_error {
   bk_status code = BK_ERROR_INTERNAL;
   std::string message;
@@ -93,15 +95,6 @@ char* malloc_copy(const std::string& text) {
   if (!out) throw std::bad_alloc();
   std::memcpy(out, text.c_str(), text.size() + 1);
   return out;
-}
-
-std::string now_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  std::array<char, 32> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text.data();
 }
 
 bk_verdict to_c(basinkit::Verdict v) {
@@ -240,7 +233,7 @@ bk_status bk_screen_point(const bk_screener* screener, double x, double y, const
     char* json = nullptr;
     if (result_json) {
       basinkit::Provenance provenance = screener->provenance;
-      provenance.created_utc = now_utc();
+      provenance.created_utc = basinkit::report::now_utc();
       provenance.command_line = fmt::format(
           "bk_screen_point (basinkit C API) --at {:.17g},{:.17g} --srs {} --industry {} "
           "--action {}",

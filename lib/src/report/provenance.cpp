@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "io/connection.hpp"
+#include "report/report_common.hpp"
 
 namespace basinkit {
 namespace {
@@ -21,15 +22,6 @@ namespace {
 struct DigestDeleter {
   void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
 };
-
-std::string now_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  std::array<char, 32> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text.data();
-}
 
 /// The file whose digest stands for a source: the source itself, or for a folder of
 /// shapefiles the layer's .shp.
@@ -41,6 +33,19 @@ std::string main_file(const LayerSource& s) {
 }
 
 }  // namespace
+
+namespace report {
+
+std::string now_utc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::array<char, 32> text{};
+  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text.data();
+}
+
+}  // namespace report
 
 std::string sha256_of_file(const std::string& path) {
   if (path.rfind("/vsi", 0) == 0) return "";
@@ -75,7 +80,7 @@ Provenance plan_provenance(const Plan& plan, const std::string& command_line) {
   Provenance p;
   p.version = BASINKIT_VERSION;
   p.command_line = io::redact_secrets(command_line);  // -o PG:… password=…
-  p.created_utc = now_utc();
+  p.created_utc = report::now_utc();
   p.working_crs = plan.working_crs;
   if (!plan.manifest.path.empty()) {
     Provenance::Input manifest;

@@ -49,6 +49,9 @@ Json finding_json(const Finding& f);
 Json summary_json(const FindingSummary& s);
 Json provenance_json(const Provenance& p);
 
+/// The current time as provenance writes it: ISO 8601 in UTC ("2026-05-01T08:00:00Z").
+std::string now_utc();
+
 /// Compact JSON text; invalid UTF-8 is replaced rather than thrown.
 std::string dump(const Json& j);
 
