@@ -65,6 +65,6 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 # The parsers' libFuzzer targets, 20 s each on their seed corpus (docs/fuzzing.md).
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBASINKIT_FUZZ=ON -DBASINKIT_SANITIZE=ON >/dev/null
-cmake --build build-fuzz -j "$jobs" --target fuzz_rules fuzz_manifest fuzz_waivers
+cmake --build build-fuzz -j "$jobs" --target fuzz_rules fuzz_manifest fuzz_waivers fuzz_assessment_config fuzz_monitoring
 ctest --test-dir build-fuzz -j "$jobs" --output-on-failure -L fuzz
 echo "all tests passed"

@@ -16,6 +16,7 @@
 #include "crs/srs.hpp"
 #include "io/geometry_import.hpp"
 #include "io/source_guard.hpp"
+#include "io/spreadsheet_text.hpp"
 #include "screening/site_rows.hpp"
 
 namespace basinkit {
@@ -31,26 +32,8 @@ const std::pair<const char*, const char*> kCoordinateColumns[] = {
 
 }  // namespace
 
-/// Spreadsheets (XLSX, ODS): the first row is the header and every cell is text, even in
-/// a sheet whose cells are all text (GDAL 3.6 takes these as configuration options; they
-/// are set on this thread while the reader lives, as the driver reads lazily).
-struct SpreadsheetAsText {
-  static constexpr const char* kOptions[] = {"OGR_XLSX_HEADERS", "OGR_XLSX_FIELD_TYPES",
-                                             "OGR_ODS_HEADERS", "OGR_ODS_FIELD_TYPES"};
-  SpreadsheetAsText() {
-    for (const char* key : kOptions)
-      CPLSetThreadLocalConfigOption(
-          key, std::string(key).find("HEADERS") != std::string::npos ? "FORCE" : "STRING");
-  }
-  ~SpreadsheetAsText() {
-    for (const char* key : kOptions) CPLSetThreadLocalConfigOption(key, nullptr);
-  }
-  SpreadsheetAsText(const SpreadsheetAsText&) = delete;
-  SpreadsheetAsText& operator=(const SpreadsheetAsText&) = delete;
-};
-
 struct SiteReader::Impl {
-  SpreadsheetAsText spreadsheet;  // before the dataset: outlives it
+  io::SpreadsheetAsText spreadsheet;  // before the dataset: outlives it
   std::unique_ptr<GDALDataset, DatasetCloser> dataset;
   OGRLayer* layer = nullptr;
   Where where;
