@@ -5,6 +5,7 @@
 #include <basinkit/assessment.hpp>
 #include <basinkit/error.hpp>
 
+#include <gdal_utils.h>
 #include <ogrsf_frmts.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -436,4 +437,29 @@ TEST_CASE("Assessment reports: JSON, CSV, XLSX, GeoPackage and HTML", "[assess]"
     CHECK_THROWS_WITH(check_assessment_report_path(dir / "a.geojson"),
                       Catch::Contains(".json, .csv, .xlsx, .gpkg or .html"));
   }
+}
+
+TEST_CASE("Monitoring XLSX: date cells and numbers read as text", "[assess]") {
+  TempDir dir;
+  write_text(dir / "m.csv",
+             "断面编码,日期,TP(mg/L)\nSEC01,2026-10-05,0.18\nSEC01,2026-11-20,0.22\n");
+  // Typed cells, as Excel writes them: a date cell and number cells (a code typed as a
+  // number has lost its leading zeros before basinkit sees it: codes here are text).
+  const char* csv_options[] = {"AUTODETECT_TYPE=YES", nullptr};
+  GDALDatasetH src =
+      GDALOpenEx((dir / "m.csv").c_str(), GDAL_OF_VECTOR, nullptr, csv_options, nullptr);
+  REQUIRE(src);
+  char* args[] = {const_cast<char*>("-f"), const_cast<char*>("XLSX"), nullptr};
+  GDALVectorTranslateOptions* o = GDALVectorTranslateOptionsNew(args, nullptr);
+  GDALDatasetH out = GDALVectorTranslate((dir / "m.xlsx").c_str(), nullptr, 1, &src, o, nullptr);
+  GDALVectorTranslateOptionsFree(o);
+  REQUIRE(out);
+  GDALClose(out);
+  GDALClose(src);
+  const MonitoringData d = read_monitoring(dir / "m.xlsx", default_assessment_config(), {"SEC01"});
+  REQUIRE(d.samples.size() == 2);
+  CHECK(d.samples[0].section == "SEC01");
+  CHECK(d.samples[1].month == 2026 * 12 + 10);
+  CHECK(d.samples[1].row == 3);
+  CHECK(d.samples[1].values.at(Parameter::TP) == Approx(0.22));
 }
