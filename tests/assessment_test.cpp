@@ -463,3 +463,29 @@ TEST_CASE("Monitoring XLSX: date cells and numbers read as text", "[assess]") {
   CHECK(d.samples[1].row == 3);
   CHECK(d.samples[1].values.at(Parameter::TP) == Approx(0.22));
 }
+
+TEST_CASE("Monitoring GeoPackage: the layer named in the config", "[assess]") {
+  TempDir dir;
+  basinkit::test::FixtureLayer other;
+  other.layer = "stations";
+  other.fields = {"name"};
+  other.features = {{{"x"}, "POINT(340000 3450000)"}};
+  basinkit::test::write_layer(dir / "m.gpkg", other);
+  basinkit::test::FixtureLayer rows;
+  rows.layer = "月报";
+  rows.fields = {"站点", "采样时间", "总磷"};
+  rows.features = {{{"0101", "2026-10-05 08:30", "180"}, "POINT(340000 3450000)"}};
+  basinkit::test::write_layer(dir / "m.gpkg", rows);
+  CHECK_THROWS_WITH(
+      read_monitoring(dir / "m.gpkg", default_assessment_config(), {"0101"}),
+      Catch::Contains("2 layers (stations, 月报)") && Catch::Contains("monitoring.layer"));
+  const AssessmentConfig c = parse_assessment_config(
+      "monitoring: { layer: 月报, section: 站点, date: 采样时间, "
+      "parameters: { TP: { column: 总磷, unit: ug/L } } }\n",
+      "/a.yaml");
+  const MonitoringData d = read_monitoring(dir / "m.gpkg", c, {"0101"});
+  REQUIRE(d.samples.size() == 1);
+  CHECK(d.samples[0].month == 2026 * 12 + 9);
+  CHECK(d.samples[0].values.at(Parameter::TP) == Approx(0.18));
+  CHECK(d.columns.at(Parameter::TP) == "总磷 (ug/L)");
+}
