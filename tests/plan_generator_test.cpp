@@ -8,8 +8,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <gdal_priv.h>
 #include <geos_c.h>
+#include <ogrsf_frmts.h>
 
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "fixtures.hpp"
@@ -93,4 +100,92 @@ TEST_CASE("A generated plan comes with a demo-shaped rule list that compiles aga
   CHECK(n == 500);
   CHECK(summary.sites == 500);
   CHECK(summary.prohibited + summary.restricted + summary.permitted > 0);
+}
+
+TEST_CASE(
+    "A generated plan with a network drains every unit, through touching units and "
+    "without cycles, to one outlet, with sections on its streams and daily monitoring",
+    "[generator][network]") {
+  test::TempDir dir;
+  bench::GeneratorOptions options;
+  options.units = 300;
+  options.vertices_per_edge = 6;
+  options.network = true;
+  options.sections = 40;
+  options.monitoring_days = 40;
+  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
+  REQUIRE(g.sections == 40);
+
+  // Read back with OGR, independently of basinkit.
+  GDALDatasetUniquePtr ds(
+      GDALDataset::Open((dir.path() + "/plan.gpkg").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  REQUIRE(ds);
+  std::map<std::string, std::string> down;
+  std::map<std::string, std::unique_ptr<OGRGeometry>> unit;
+  for (const auto& f : ds->GetLayerByName("units")) {
+    const std::string code = f->GetFieldAsString("UNIT_CODE");
+    down[code] = f->GetFieldAsString("DOWNSTREAM");
+    unit[code].reset(f->GetGeometryRef()->clone());
+  }
+  REQUIRE(static_cast<int>(down.size()) == g.units);
+  std::vector<std::string> outlets;
+  for (const auto& [code, to] : down) {
+    if (to.empty()) {
+      outlets.push_back(code);
+      continue;
+    }
+    REQUIRE(down.count(to) == 1);
+    // Neighbours share an edge: their intersection is a line, not a corner point.
+    std::unique_ptr<OGRGeometry> shared(unit[code]->Intersection(unit[to].get()));
+    CHECK((shared && shared->getDimension() == 1));
+  }
+  CHECK(outlets == std::vector<std::string>{g.outlet_unit});
+  for (const auto& [code, to] : down) {
+    std::string at = code;
+    std::size_t steps = 0;
+    while (!down[at].empty() && steps <= down.size()) {
+      at = down[at];
+      ++steps;
+    }
+    CHECK(at == g.outlet_unit);  // no cycle: the walk ends, at the outlet
+  }
+
+  // Sections: on their unit's stream, inside the unit, one per unit, the outlet's among them.
+  std::map<std::string, std::unique_ptr<OGRGeometry>> stream;
+  for (const auto& f : ds->GetLayerByName("rivers"))
+    if (std::string(f->GetFieldAsString("CLASS")) == "stream")
+      stream[f->GetFieldAsString("NAME")].reset(f->GetGeometryRef()->clone());
+  CHECK(static_cast<int>(stream.size()) == g.units);
+  std::set<std::string> closed;
+  for (const auto& f : ds->GetLayerByName("sections")) {
+    const std::string u = f->GetFieldAsString("UNIT");
+    const OGRGeometry* point = f->GetGeometryRef();
+    REQUIRE(unit.count(u) == 1);
+    CHECK(point->Within(unit[u].get()));
+    CHECK(point->Distance(stream.at(std::string(f->GetFieldAsString("RIVER"))).get()) < 1e-6);
+    CHECK(std::string(f->GetFieldAsString("RIVER")) == u + "出流");
+    const std::string target = f->GetFieldAsString("TARGET");
+    CHECK((target == "II" || target == "III" || target == "IV"));
+    CHECK(closed.insert(u).second);
+  }
+  CHECK(closed.size() == 40);
+  CHECK(closed.count(g.outlet_unit) == 1);
+
+  // A year's monitoring shape: 40 days from 2026-01-01 for each section.
+  std::ifstream csv(g.monitoring_path);
+  std::string line, first, last;
+  std::getline(csv, line);
+  CHECK(line ==
+        "section,date,DO (mg/L),CODMn (mg/L),COD (mg/L),BOD5 (mg/L),NH3-N (mg/L),TP (mg/L),TN "
+        "(mg/L)");
+  std::int64_t rows = 0;
+  while (std::getline(csv, line)) {
+    if (rows == 0) first = line.substr(0, line.find(',', 7));
+    last = line.substr(0, line.find(',', 7));
+    ++rows;
+  }
+  CHECK(rows == 40 * 40);
+  CHECK(rows == g.monitoring_rows);
+  CHECK(first == "S00001,2026-01-01");
+  CHECK(last == "S00040,2026-02-09");
 }

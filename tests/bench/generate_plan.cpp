@@ -1,5 +1,6 @@
 // basinkit-generate-plan OUT_DIR [--units N] [--vertices-per-edge K] [--townships T]
 //                        [--sites S] [--seed X] [--format gpkg|shp]
+//                        [--network [--sections N] [--monitoring-days D]]
 // Writes a synthetic, clean basin plan (plan.yaml + layers + generated.json) into OUT_DIR.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -27,6 +28,14 @@ int main(int argc, char** argv) {
   app.add_option("--sites", options.sites, "number of point sites to write")
       ->check(CLI::Range(0, 200000000));
   app.add_option("--seed", options.seed, "random seed");
+  app.add_flag("--network", options.network,
+               "units drain to a downstream unit; streams, monitoring sections and a year of "
+               "daily monitoring (monitoring.csv)");
+  app.add_option("--sections", options.sections, "monitoring sections with --network")
+      ->check(CLI::Range(1, 10000000));
+  app.add_option("--monitoring-days", options.monitoring_days,
+                 "daily monitoring rows per section from 2026-01-01 (0 = none)")
+      ->check(CLI::Range(0, 100000));
   app.add_option("--format", format, "gpkg or shp")
       ->check(CLI::IsMember({"gpkg", "shp", "GPKG", "ESRI Shapefile"}));
   try {
@@ -52,6 +61,10 @@ int main(int argc, char** argv) {
     fmt::print("  rivers {}, zones {}, sites {}{}\n", plan.rivers, plan.zones, plan.sites,
                plan.sites > 0 ? fmt::format(" ({} layer {})", plan.sites_source, plan.sites_layer)
                               : std::string());
+    if (!plan.outlet_unit.empty())
+      fmt::print("  network    outlet {}, {} sections, {} monitoring rows{}\n", plan.outlet_unit,
+                 plan.sections, plan.monitoring_rows,
+                 plan.monitoring_path.empty() ? "" : " (" + plan.monitoring_path + ")");
     fmt::print("  plan area  {:.3f} km2, extent [{:.1f}, {:.1f}, {:.1f}, {:.1f}] EPSG:4547\n",
                plan.plan_area_m2 / 1e6, plan.extent[0], plan.extent[1], plan.extent[2],
                plan.extent[3]);

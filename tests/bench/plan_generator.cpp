@@ -151,6 +151,8 @@ enum Stream : std::uint64_t {
   kStreamSites,
   kStreamLayout,
   kStreamInject,
+  kStreamSections,
+  kStreamMonitoring,
 };
 
 // ---------------------------------------------------------------- GEOS helpers
@@ -688,6 +690,115 @@ std::string json_escape(const std::string& s) {
   return out;
 }
 
+// ---------------------------------------------------------------- drainage network
+
+// The generated drainage (docs/network.md): every unit drains to a neighbour sharing an
+// edge with it, vertically towards the row the main river crosses in its column, and along
+// that row east. The unit where the main river leaves the plan (east) is the only outlet.
+// Water never moves west and moves vertically only towards the main row, so the graph has
+// no cycle and every unit reaches the outlet.
+struct Drainage {
+  std::vector<int> downstream;  // unit index (j * nx + i); -1 for the outlet
+  std::vector<int> main_row;    // per column: the row holding the main river at its centre
+  int outlet = -1;
+};
+
+Drainage build_drainage(const Grid& g, const std::vector<double>& river_x,
+                        const std::vector<double>& river_y) {
+  Drainage d;
+  d.main_row.resize(static_cast<std::size_t>(g.nx));
+  for (int i = 0; i < g.nx; ++i) {
+    const double x = g.x0 + (i + 0.5) * g.cell;
+    // The main river is digitised west to east with increasing x.
+    const auto it = std::lower_bound(river_x.begin(), river_x.end(), x);
+    const std::size_t b = std::clamp<std::size_t>(it - river_x.begin(), 1, river_x.size() - 1);
+    const double t = (x - river_x[b - 1]) / (river_x[b] - river_x[b - 1]);
+    const double y = river_y[b - 1] + t * (river_y[b] - river_y[b - 1]);
+    d.main_row[i] = std::clamp(static_cast<int>(std::floor((y - g.y0) / g.cell)), 0, g.ny - 1);
+  }
+  d.downstream.assign(static_cast<std::size_t>(g.nx) * g.ny, -1);
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      const int r = d.main_row[i];
+      int to = -1;
+      if (j > r)
+        to = (j - 1) * g.nx + i;
+      else if (j < r)
+        to = (j + 1) * g.nx + i;
+      else if (i + 1 < g.nx)
+        to = j * g.nx + i + 1;
+      else
+        d.outlet = j * g.nx + i;
+      d.downstream[static_cast<std::size_t>(j) * g.nx + i] = to;
+    }
+  }
+  return d;
+}
+
+// The point of a wiggled edge at half its chord (edge vertices sit at chord parameters
+// q / (k + 1), so it is a vertex or the middle of the two vertices around it).
+std::array<double, 2> edge_middle(const Grid& g, const std::vector<double>& ex,
+                                  const std::vector<double>& ey, std::size_t base,
+                                  std::size_t node_a, std::size_t node_b) {
+  auto at = [&](int q) -> std::array<double, 2> {
+    if (q == 0) return {g.node_x[node_a], g.node_y[node_a]};
+    if (q == g.k + 1) return {g.node_x[node_b], g.node_y[node_b]};
+    return {ex[base + q - 1], ey[base + q - 1]};
+  };
+  if ((g.k + 1) % 2 == 0) return at((g.k + 1) / 2);
+  const auto p = at(g.k / 2), q = at(g.k / 2 + 1);
+  return {(p[0] + q[0]) / 2, (p[1] + q[1]) / 2};
+}
+
+// Where unit u's water crosses into its downstream unit (or, for the outlet, leaves the
+// plan through its east edge).
+std::array<double, 2> outflow_point(const Grid& g, int u, int to) {
+  const int i = u % g.nx, j = u / g.nx;
+  if (to < 0 || to == u + 1)  // east
+    return edge_middle(g, g.vx, g.vy, g.vbase(i + 1, j), g.node(i + 1, j), g.node(i + 1, j + 1));
+  const int row = to > u ? j + 1 : j;  // north or south
+  return edge_middle(g, g.hx, g.hy, g.hbase(i, row), g.node(i, row), g.node(i + 1, row));
+}
+
+std::array<double, 2> unit_centre(const Grid& g, int u) {
+  const int i = u % g.nx, j = u / g.nx;
+  std::array<double, 2> c{0, 0};
+  for (const auto& [di, dj] : {std::pair{0, 0}, {1, 0}, {1, 1}, {0, 1}}) {
+    c[0] += g.node_x[g.node(i + di, j + dj)] / 4;
+    c[1] += g.node_y[g.node(i + di, j + dj)] / 4;
+  }
+  return c;
+}
+
+// Typical concentrations (mg/L) of a water of GB 3838-2002 class 1..5 and 6 (劣V), for
+// DO, CODMn, COD, BOD5, NH3-N, TP (rivers), TN: inside each class's band, away from its
+// limits, so that a mean near them keeps its class.
+constexpr const char* kMonitoringParameters[] = {"DO", "CODMn", "COD", "BOD5", "NH3-N", "TP", "TN"};
+constexpr double kTypical[7][6] = {
+    {8.5, 6.8, 5.5, 4.0, 2.5, 1.2},        // DO (a lower bound: less is worse)
+    {1.5, 3.0, 5.0, 8.0, 12.5, 20.0},      // CODMn
+    {12.0, 13.0, 17.5, 25.0, 35.0, 55.0},  // COD (classes I and II share 15)
+    {2.0, 2.5, 3.5, 5.0, 8.0, 14.0},       // BOD5 (classes I and II share 3)
+    {0.10, 0.30, 0.75, 1.25, 1.75, 3.0},   // NH3-N
+    {0.015, 0.06, 0.15, 0.25, 0.35, 0.6},  // TP
+    {0.15, 0.35, 0.75, 1.25, 1.75, 3.0},   // TN
+};
+constexpr const char* kClassNames[] = {"I", "II", "III", "IV", "V"};
+
+// Civil date of day `n` counted from 1970-01-01 (H. Hinnant's algorithm).
+std::array<int, 3> civil_from_days(std::int64_t n) {
+  n += 719468;
+  const std::int64_t era = (n >= 0 ? n : n - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(n - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  const auto year = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2));
+  return {year, static_cast<int>(month), static_cast<int>(day)};
+}
+
 }  // namespace
 
 GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& options) {
@@ -993,6 +1104,60 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
     }
   }
 
+  // ---- drainage network (with options.network): the units' downstream codes, one stream
+  // per unit (from its centre through the middle of the edge its water crosses to the
+  // centre of its downstream unit), and monitoring sections at unit outlets on the streams.
+  Drainage drainage;
+  struct Section {
+    int unit = 0;
+    double x = 0, y = 0;
+    int target = 3, level = 3;  // classes 1..6 (6 = 劣V): the objective and the water's
+    std::string kind;
+  };
+  std::vector<Section> sections;
+  std::vector<std::string> unit_codes(static_cast<std::size_t>(n_units));
+  for (int u = 0; u < n_units; ++u) unit_codes[u] = fmt::format("U{:06d}", u + 1);
+  auto stream_name = [&](int u) { return fmt::format("{}出流", unit_codes[u]); };
+  if (options.network) {
+    drainage = build_drainage(grid, rivers[0].x, rivers[0].y);
+    for (int u = 0; u < n_units; ++u) {
+      const int to = drainage.downstream[u];
+      const auto c = unit_centre(grid, u);
+      const auto e = outflow_point(grid, u, to);
+      const auto d = to >= 0 ? unit_centre(grid, to) : std::array<double, 2>{e[0] + cell / 2, e[1]};
+      rivers.push_back({stream_name(u), "stream", {c[0], e[0], d[0]}, {c[1], e[1], d[1]}});
+    }
+    // The outlet's section first (every unit drains through it), then distinct units in
+    // a seeded order.
+    const int n_sections = std::clamp(options.sections, 1, n_units);
+    std::vector<int> order(static_cast<std::size_t>(n_units));
+    for (int u = 0; u < n_units; ++u) order[u] = u;
+    std::swap(order[0], order[drainage.outlet]);
+    Rng rng(seed, kStreamSections);
+    for (int s = 1; s < n_sections; ++s) std::swap(order[s], order[s + rng.below(n_units - s)]);
+    for (int s = 0; s < n_sections; ++s) {
+      Section sec;
+      sec.unit = order[s];
+      const int to = drainage.downstream[sec.unit];
+      const auto c = unit_centre(grid, sec.unit);
+      const auto e = outflow_point(grid, sec.unit, to);
+      sec.x = c[0] + 0.6 * (e[0] - c[0]);  // on the stream, inside the unit
+      sec.y = c[1] + 0.6 * (e[1] - c[1]);
+      const int i = sec.unit % nx, j = sec.unit / nx;
+      const bool main_stem = j == drainage.main_row[i];
+      sec.target = main_stem ? 2 : (s % 7 == 3 ? 4 : 3);
+      const double r = rng.uniform();  // 55 % meet the target, 25 % miss by one, 20 % by more
+      sec.level = r < 0.55  ? std::max(1, sec.target - rng.below(2))
+                  : r < 0.8 ? sec.target + 1
+                            : std::min(6, sec.target + 2 + rng.below(2));
+      const bool crosses =
+          to >= 0 && towns[unit_town[to]].county != towns[unit_town[sec.unit]].county;
+      static const char* const kKinds[] = {"省控", "市控", "县控"};
+      sec.kind = crosses ? "跨界" : main_stem ? "国控" : kKinds[s % 3];
+      sections.push_back(sec);
+    }
+  }
+
   // ---- zones: drinking-water buffers along rivers, ecological red lines, a chemical park
   struct Zone {
     std::string code, kind, name;
@@ -1093,16 +1258,21 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
     out.commit();
   }
   {
-    OGRLayer* layer = out.create_layer("units", wkbPolygon,
-                                       {{"UNIT_CODE", OFTString, 16},
-                                        {"UNIT_NAME", OFTString, 80},
-                                        {"L3_CODE", OFTString, 16},
-                                        {"TOWN_CODE", OFTString, 16}});
+    std::vector<FieldDef> fields = {{"UNIT_CODE", OFTString, 16},
+                                    {"UNIT_NAME", OFTString, 80},
+                                    {"L3_CODE", OFTString, 16},
+                                    {"TOWN_CODE", OFTString, 16}};
+    if (options.network) fields.push_back({"DOWNSTREAM", OFTString, 16});
+    OGRLayer* layer = out.create_layer("units", wkbPolygon, fields);
     out.begin();
     OGRFeature f(layer->GetLayerDefn());
     for (int u = 0; u < n_units; ++u) {
       const int i = u % nx, j = u / nx;
-      f.SetField(0, fmt::format("U{:06d}", u + 1).c_str());
+      f.SetField(0, unit_codes[u].c_str());
+      if (options.network) {
+        const int to = drainage.downstream[u];
+        f.SetField(4, to < 0 ? "" : unit_codes[to].c_str());
+      }
       f.SetField(1, fmt::format("第{}号管控单元", u + 1).c_str());
       f.SetField(2, l3s[unit_l3[u]].code.c_str());
       f.SetField(3, unit_code[u].empty() ? towns[unit_town[u]].code.c_str() : unit_code[u].c_str());
@@ -1159,6 +1329,69 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
     }
     out.commit();
   }
+  if (options.network) {
+    OGRLayer* layer = out.create_layer("sections", wkbPoint,
+                                       {{"SEC_CODE", OFTString, 16},
+                                        {"NAME", OFTString, 80},
+                                        {"RIVER", OFTString, 40},
+                                        {"TARGET", OFTString, 4},
+                                        {"KIND", OFTString, 16},
+                                        {"UNIT", OFTString, 16}});
+    out.begin();
+    OGRFeature f(layer->GetLayerDefn());
+    for (std::size_t s = 0; s < sections.size(); ++s) {
+      const Section& sec = sections[s];
+      f.SetField(0, fmt::format("S{:05d}", s + 1).c_str());
+      f.SetField(1, fmt::format("{}出口断面", unit_codes[sec.unit]).c_str());
+      f.SetField(2, stream_name(sec.unit).c_str());
+      f.SetField(3, kClassNames[sec.target - 1]);
+      f.SetField(4, sec.kind.c_str());
+      f.SetField(5, unit_codes[sec.unit].c_str());
+      f.SetGeometryDirectly(new OGRPoint(sec.x, sec.y));
+      write_feature(layer, f);
+    }
+    out.commit();
+  }
+  // A year (options.monitoring_days) of daily samples per section from 2026-01-01, each
+  // parameter near the typical value of the section's class with a seasonal swing and
+  // noise.
+  std::int64_t monitoring_rows = 0;
+  const int monitoring_days = options.network ? std::max(0, options.monitoring_days) : 0;
+  const std::string monitoring_path = (fs::path(out_dir) / "monitoring.csv").string();
+  if (monitoring_days > 0) {
+    std::ofstream file(monitoring_path, std::ios::binary | std::ios::trunc);
+    std::string buf = "section,date";
+    for (const char* p : kMonitoringParameters) buf += fmt::format(",{} (mg/L)", p);
+    buf += '\n';
+    constexpr std::int64_t kFirstDay = 20454;  // 2026-01-01
+    for (std::size_t s = 0; s < sections.size(); ++s) {
+      Rng rng(seed, kStreamMonitoring, s);
+      const double phase = rng.uniform(0, 2 * kPi);
+      const std::string code = fmt::format("S{:05d}", s + 1);
+      for (int day = 0; day < monitoring_days; ++day) {
+        const auto ymd = civil_from_days(kFirstDay + day);
+        fmt::format_to(std::back_inserter(buf), "{},{:04d}-{:02d}-{:02d}", code, ymd[0], ymd[1],
+                       ymd[2]);
+        const double season = 0.05 * std::sin(2 * kPi * day / 365.0 + phase);
+        for (int p = 0; p < 7; ++p) {
+          // Warm months hold less oxygen and more of everything else.
+          const double swing = p == 0 ? -season : season;
+          const double v =
+              kTypical[p][sections[s].level - 1] * (1 + swing + 0.08 * rng.uniform(-1.0, 1.0));
+          fmt::format_to(std::back_inserter(buf), ",{:.3f}", v);
+        }
+        buf += '\n';
+        ++monitoring_rows;
+      }
+      if (buf.size() > (1u << 20)) {
+        file << buf;
+        buf.clear();
+      }
+    }
+    file << buf;
+    if (!file) throw std::runtime_error("cannot write " + monitoring_path);
+  }
+
   const int n_sites = std::max(0, options.sites);
   if (n_sites > 0) {
     static const char* const kIndustries[] = {"C2614", "C2631", "C3011", "A0111", "D4411",
@@ -1217,6 +1450,12 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
   result.ny = ny;
   result.cell_m = cell;
   result.extent = extent;
+  if (options.network) {
+    result.outlet_unit = unit_codes[drainage.outlet];
+    result.sections = static_cast<int>(sections.size());
+    if (monitoring_days > 0) result.monitoring_path = monitoring_path;
+    result.monitoring_rows = monitoring_rows;
+  }
   if (n_sites > 0) {
     result.sites_source = out.source("sites");
     result.sites_layer = "sites";
@@ -1243,8 +1482,8 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
         entry("basins"));
     yaml += fmt::format(
         "  units:     {{ {},\n               fields: {{ code: UNIT_CODE, name: UNIT_NAME, basin: "
-        "L3_CODE, township: TOWN_CODE }} }}\n",
-        entry("units"));
+        "L3_CODE, township: TOWN_CODE{} }} }}\n",
+        entry("units"), options.network ? ", downstream: DOWNSTREAM" : "");
     yaml += fmt::format(
         "  townships: {{ {},\n               fields: {{ code: TOWN_CODE, name: TOWN_NAME, "
         "county: CNTY_CODE }} }}\n",
@@ -1254,6 +1493,16 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
     yaml += fmt::format(
         "  zones:     {{ {}, fields: {{ code: ZONE_CODE, kind: KIND, name: NAME }} }}\n",
         entry("zones"));
+    if (options.network) {
+      yaml += fmt::format(
+          "  sections:  {{ {},\n               fields: {{ code: SEC_CODE, name: NAME, river: "
+          "RIVER, target: TARGET, kind: KIND, unit: UNIT }} }}\n",
+          entry("sections"));
+      if (monitoring_days > 0)
+        yaml += fmt::format(
+            "# monitoring (not a plan layer): monitoring.csv, {} sections x {} days (generated)\n",
+            sections.size(), monitoring_days);
+    }
     if (n_sites > 0)
       yaml +=
           fmt::format("# sites (not a plan layer): {{ {} }}, {} points\n", entry("sites"), n_sites);
@@ -1285,6 +1534,12 @@ GeneratedPlan generate_plan(const std::string& out_dir, const GeneratorOptions& 
         "  \"vertices\": {{\"units\": {}, \"basins\": {}, \"townships\": {}, \"boundary\": "
         "{}}},\n",
         unit_vertices, basin_vertices, town_vertices, boundary_vertices);
+    if (options.network)
+      json += fmt::format(
+          "  \"network\": {{\"outlet\": \"{}\", \"sections\": {}, \"streams\": {}, "
+          "\"monitoring\": \"{}\", \"monitoring_rows\": {}}},\n",
+          unit_codes[drainage.outlet], sections.size(), n_units,
+          monitoring_days > 0 ? "monitoring.csv" : "", monitoring_rows);
     if (n_sites > 0)
       json +=
           fmt::format("  \"sites\": {{\"source\": \"{}\", \"layer\": \"sites\", \"count\": {}}},\n",

@@ -29,6 +29,18 @@ struct GeneratorOptions {
   int inject_enclaves = 0;           // a new township fills a host's hole
   int inject_wrong_managers = 0;     // units managed by the township farthest from them
   int inject_unknown_townships = 0;  // units whose township code names no township
+
+  // Drainage network (docs/network.md). With `network`, units get a DOWNSTREAM field (each
+  // unit drains to an edge neighbour, towards the main river and along it east; one outlet
+  // where it leaves the plan), the rivers layer a stream per unit (CLASS 'stream', drawn
+  // along that graph), a `sections` layer holds `sections` monitoring sections at unit
+  // outlets on the streams (the outlet unit's first, so every unit drains through one),
+  // and OUT_DIR/monitoring.csv `monitoring_days` daily samples per section from 2026-01-01
+  // (DO, CODMn, COD, BOD5, NH3-N, TP, TN in mg/L; 0 = no file). Off (the default) writes
+  // exactly the plan written without it.
+  bool network = false;
+  int sections = 1000;
+  int monitoring_days = 365;
 };
 
 // A detached part given to `township`, filling a hole of `host` (surrounded by it).
@@ -68,6 +80,11 @@ struct GeneratedPlan {
   std::string sites_source;  // relative to OUT_DIR ("plan.gpkg" or "sites.shp"); empty if none
   std::string sites_layer;   // "sites"
   InjectedDefects injected;  // empty unless GeneratorOptions::inject_* were set
+  // With GeneratorOptions::network:
+  std::string outlet_unit;      // code of the unit whose water leaves the plan
+  int sections = 0;             // monitoring sections written
+  std::string monitoring_path;  // OUT_DIR/monitoring.csv; empty if none
+  std::int64_t monitoring_rows = 0;
 };
 
 // Generates the plan into out_dir (created if missing; existing plan files are overwritten).

@@ -36,6 +36,9 @@ from shapely.prepared import prep
 from shapely.strtree import STRtree
 import yaml
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_monitoring  # noqa: E402  (tools/demo/make_monitoring.py, beside this script)
+
 gdal.UseExceptions()
 ogr.UseExceptions()
 try:    # shapely 1.8 warns about its 2.0 STRtree API; this script is written for 1.8
@@ -1199,25 +1202,32 @@ def build_zones(cl, water, plan, main_work, right_bank, rng):
 
 
 SECTIONS = [
-    # code, river, name, grade, where: ('han', lat, bank) or (trib, fraction along)
-    ('SEC01', '汉江', '汉江罗汉闸断面', '国控', ('han', 31.42, 'R')),
-    ('SEC02', '汉江', '汉江皇庄断面', '国控', ('han', 31.13, 'L')),
-    ('SEC03', '汉江', '汉江转斗断面', '省控', ('han', 30.97, 'R')),
-    ('SEC04', '汉江', '汉江马良断面', '省控', ('han', 30.84, 'R')),
-    ('SEC05', '汉江', '汉江沙洋断面', '国控', ('han', 30.69, 'R')),
-    ('SEC06', '竹皮河', '竹皮河马良龚家湾断面', '国控', ('竹皮河', 0.96)),
-    ('SEC07', '竹皮河', '竹皮河城区断面', '市控', ('竹皮河', 0.25)),
-    ('SEC08', '汉北河', '汉北河京山出境断面', '省控', ('汉北河', 0.93)),
-    ('SEC09', '漳河', '漳河出境断面', '省控', ('漳河', 0.90)),
-    ('SEC10', '拾桥河', '拾桥河长湖入湖断面', '省控', ('拾桥河', 0.90)),
-    ('SEC11', '温峡河', '温峡河入汉口断面', '市控', ('温峡河', 0.93)),
-    ('SEC12', '大富水', '大富水京山出境断面', '市控', ('大富水', 0.80)),
+    # code, river, name, grade (kind), target (水质目标, invented), where: ('han', lat, bank),
+    # (trib, fraction along), ('plan_outlet', river) = where the river leaves the plan, or
+    # ('cross_county', river) = where it first leaves a county (东宝区 for 掇刀区; both placed by
+    # place_network_sections once the drainage network is known)
+    ('SEC01', '汉江', '汉江罗汉闸断面', '国控', 'II', ('han', 31.42, 'R')),
+    ('SEC02', '汉江', '汉江皇庄断面', '国控', 'II', ('han', 31.13, 'L')),
+    ('SEC03', '汉江', '汉江转斗断面', '省控', 'II', ('han', 30.97, 'R')),
+    ('SEC04', '汉江', '汉江沙洋出境断面', '省控', 'II', ('plan_outlet', '汉江')),
+    ('SEC05', '汉江', '汉江沙洋断面', '国控', 'II', ('han', 30.69, 'R')),
+    ('SEC06', '竹皮河', '竹皮河马良龚家湾断面', '国控', 'IV', ('竹皮河', 0.96)),
+    ('SEC07', '竹皮河', '竹皮河东宝—掇刀跨界断面', '跨界', 'IV', ('cross_county', '竹皮河')),
+    ('SEC08', '汉北河', '汉北河京山出境断面', '省控', 'III', ('汉北河', 0.93)),
+    ('SEC09', '漳河', '漳河出境断面', '省控', 'II', ('漳河', 0.90)),
+    ('SEC10', '拾桥河', '拾桥河长湖入湖断面', '省控', 'III', ('拾桥河', 0.90)),
+    ('SEC11', '温峡河', '温峡河入汉口断面', '市控', 'III', ('温峡河', 0.93)),
+    ('SEC12', '大富水', '大富水京山出境断面', '市控', 'III', ('大富水', 0.80)),
 ]
 
 
 def build_sections(cl, plan, left_bank, right_bank, tribs_work, river_feats):
     out = []
-    for code, river, name, grade, where in SECTIONS:
+    for code, river, name, grade, target, where in SECTIONS:
+        if where[0] in ('plan_outlet', 'cross_county'):
+            out.append({'SEC_CODE': code, 'RIVER': river, 'NAME': name, 'GRADE': grade,
+                        'TARGET': target, 'where': where, 'geom': None})
+            continue
         if where[0] == 'han':
             _, lat, b = where
             a = point_on_cl_at_lat(cl, plan, lat)
@@ -1229,8 +1239,294 @@ def build_sections(cl, plan, left_bank, right_bank, tribs_work, river_feats):
             p = inside.interpolate(where[1], normalized=True)
         assert plan.contains(p), name
         out.append({'SEC_CODE': code, 'RIVER': river, 'NAME': name, 'GRADE': grade,
-                    'geom': p})
+                    'TARGET': target, 'geom': p})
     return out
+
+
+# ---------------------------------------------------------------------------
+# Stage 6b: the drainage network (each unit's DOWNSTREAM) and the sections on it
+# ---------------------------------------------------------------------------
+# basinkit derives a unit graph from river lines digitised in flow direction
+# (docs/network.md), and validate reports a DOWNSTREAM value that disagrees with it. This
+# mirrors that derivation: points every 10 m along each line, runs of points in one unit,
+# runs shorter than the 50 m snap tolerance dropped (but a line's longest), a unit left
+# and re-entered counted once (at its last exit, the units in between dropped), and a line
+# ending within 50 m of another joining it there.
+NET_TOL_M = 50.0
+NET_STEP_M = 10.0
+
+
+class UnitFinder:
+    """The unit holding a point (the smallest code on a shared border, as basinkit)."""
+
+    def __init__(self, units):
+        self.codes = [u['code'] for u in units]
+        self.geoms = [u['geom'] for u in units]
+        self.prep = [prep(g) for g in self.geoms]
+        self.tree = STRtree(self.geoms)
+        self.index = {id(g): i for i, g in enumerate(self.geoms)}
+
+    def find(self, x, y):
+        p = Point(x, y)
+        best = None
+        for g in self.tree.query(p):
+            i = self.index[id(g)]
+            if self.prep[i].covers(p) and (best is None or self.codes[i] < self.codes[best]):
+                best = i
+        return None if best is None else self.codes[best]
+
+
+def line_samples(line, finder):
+    """(distance along, unit or None) every NET_STEP_M metres and at the end."""
+    out, t, n = [], 0.0, line.length
+    while True:
+        p = line.interpolate(t)
+        out.append((t, finder.find(p.x, p.y)))
+        if t >= n:
+            return out
+        t = min(t + NET_STEP_M, n)
+
+
+def river_runs(line, finder):
+    """[unit, from, to] along a line in flow direction, as basinkit cuts it."""
+    smp = line_samples(line, finder)
+    raw = []
+    for i, (t, u) in enumerate(smp):
+        if u is None:
+            continue
+        a = 0.0 if i == 0 else (smp[i - 1][0] + t) / 2
+        b = line.length if i + 1 == len(smp) else (t + smp[i + 1][0]) / 2
+        if raw and raw[-1][0] == u and raw[-1][2] == a:
+            raw[-1][2] = b
+        else:
+            raw.append([u, a, b])
+    if not raw:
+        return []
+    longest = max(range(len(raw)), key=lambda k: raw[k][2] - raw[k][1])
+    kept = [r for k, r in enumerate(raw) if k == longest or r[2] - r[1] >= NET_TOL_M]
+    runs, i = [], 0
+    while i < len(kept):
+        j = max(m for m in range(i, len(kept)) if kept[m][0] == kept[i][0])
+        runs.append([kept[i][0], kept[i][1], kept[j][2]])
+        i = j + 1
+    return runs
+
+
+def unit_at(runs, along):
+    for r in runs:
+        if along <= r[2]:
+            return r[0]
+    return runs[-1][0] if runs else None
+
+
+def river_links(lines, finder):
+    """{unit: set of units its rivers flow into}, and the runs of every line."""
+    runs = [river_runs(l, finder) for l in lines]
+    links = defaultdict(set)
+    for rr in runs:
+        for a, b in zip(rr, rr[1:]):
+            links[a[0]].add(b[0])
+    for i, l in enumerate(lines):
+        if not runs[i]:
+            continue
+        end = Point(l.coords[-1])
+        found = []
+        for j, m in enumerate(lines):
+            if j == i or m.distance(end) > NET_TOL_M:
+                continue
+            along = m.project(end)
+            if along < m.length - NET_TOL_M:   # a line ending here too is no downstream
+                found.append((along, m.distance(end), j))
+        if not found:
+            continue
+        starting = [(0.0, j) for along, _, j in found if along <= NET_TOL_M]
+        targets = starting or [(lambda f: (f[0], f[2]))(min(found, key=lambda f: f[1]))]
+        last = runs[i][-1][0]
+        for along, j in targets:
+            nxt = unit_at(runs[j], along)
+            if nxt and nxt != last:
+                links[last].add(nxt)
+    return links, runs
+
+
+def work_lines(river_feats):
+    """[(feature index, LineString in EPSG:4547)] in flow direction."""
+    out = []
+    for k, f in enumerate(river_feats):
+        for l in lines_of(transform(wgs_to_work, f['geom'])):
+            out.append((k, l))
+    return out
+
+
+def unit_adjacency(units):
+    geoms = [u['geom'] for u in units]
+    tree = STRtree(geoms)
+    index = {id(g): u['code'] for g, u in zip(geoms, units)}
+    adj = defaultdict(dict)
+    for u in units:
+        b = u['geom'].boundary
+        for g in tree.query(u['geom']):
+            v = index[id(g)]
+            if v != u['code']:
+                ln = b.intersection(g.boundary).length
+                if ln > 0:
+                    adj[u['code']][v] = ln
+    return adj
+
+
+def cut_main_at_plan_gaps(river_feats, units, adj, plan, stats):
+    """The real Han bank lines run outside the plan area where the river is the outline.
+    Where a bank line leaves one unit there and comes back into another unit that does
+    not touch it (钟祥's left bank → 沙洋's HJ020306 across the river), the line is cut
+    outside the plan (at existing vertices, farthest from the plan, > 2 x 50 m), so no
+    river carries a unit's water into a unit it does not touch. The bank keeps its
+    vertices; the piece removed lies outside the plan, farther from it than any rule's
+    distance."""
+    finder = UnitFinder(units)
+    out = []
+    cuts = []
+    for f in river_feats:
+        if f['CLASS'] != 'main' or f['geom'].is_ring:
+            out.append(f)
+            continue
+        ll = list(f['geom'].coords)
+        w = LineString([wgs_to_work(*c) for c in ll])
+        smp = line_samples(w, finder)
+        prev, gap, cut = None, [], None
+        for t, u in smp:
+            if u is None:
+                gap.append(t)
+                continue
+            if prev and gap and u != prev and u not in adj[prev]:
+                cut = max(gap, key=lambda tt: plan.distance(w.interpolate(tt)))
+                break
+            prev, gap = u, []
+        if cut is None:
+            out.append(f)
+            continue
+        at = np.cumsum([0.0] + [math.hypot(b[0] - a[0], b[1] - a[1])
+                                for a, b in zip(w.coords, list(w.coords)[1:])])
+        i1 = int(np.searchsorted(at, cut - 100.0)) - 1
+        i2 = int(np.searchsorted(at, cut + 100.0))
+        removed = LineString(list(w.coords)[i1:i2 + 1])
+        assert i1 >= 1 and i2 < len(ll) - 1 and not removed.intersects(plan)
+        log("cut %.0f m of a main line %.0f m outside the plan" % (at[i2] - at[i1], plan.distance(removed)))
+        assert at[i2] - at[i1] > 2 * NET_TOL_M
+        cuts.append({'plan_m': plan.distance(removed), 'gap_m': at[i2] - at[i1],
+                     'lonlat': ll[(i1 + i2) // 2]})
+        out.append(dict(f, geom=LineString(ll[:i1 + 1])))
+        out.append(dict(f, geom=LineString(ll[i2:])))
+    stats['han_cuts'] = cuts
+    return out
+
+
+def build_network(units, river_feats, adj, stats):
+    """Sets u['downstream'] of every unit ('' = the water leaves the plan there):
+    - where rivers flow from a unit into others, the one a main river (汉江) enters, else
+      the smallest code;
+    - a unit the Han leaves into the outside while the Han goes on inside the plan (the
+      river is the outline there) drains across it, to the touching unit of another bank
+      line lying farthest downstream on it;
+    - a unit a river leaves the plan from is an outlet;
+    - every other unit drains to the touching unit one step nearer (breadth-first) to a
+      unit already placed, in its L3 basin first (then L2, L1, any), the longest shared
+      border breaking ties: its water finds the district's river."""
+    finder = UnitFinder(units)
+    wl = work_lines(river_feats)
+    lines = [l for _, l in wl]
+    links, runs = river_links(lines, finder)
+    is_main = [river_feats[k]['CLASS'] == 'main' for k, _ in wl]
+    down = {}
+    for u in sorted(links):
+        cand = sorted(links[u])
+        main = sorted({rr[m + 1][0] for i, rr in enumerate(runs) if is_main[i]
+                       for m in range(len(rr) - 1) if rr[m][0] == u} & set(cand))
+        down[u] = (main or cand)[0]
+    # units the rivers carry out of the plan (the line goes on outside after the last run)
+    leaving = defaultdict(set)
+    for i, rr in enumerate(runs):
+        if rr and rr[-1][0] not in links and rr[-1][2] < lines[i].length - NET_TOL_M:
+            leaving[rr[-1][0]].add(i)
+    pos = defaultdict(dict)   # unit -> line -> farthest run end on it
+    for i, rr in enumerate(runs):
+        for r in rr:
+            pos[r[0]][i] = max(pos[r[0]].get(i, 0.0), r[2])
+    across = {}
+    for u, ls in sorted(leaving.items()):
+        if all(is_main[i] for i in ls):
+            cand = [(i, p, v) for v in adj[u] for i, p in pos[v].items()
+                    if is_main[i] and i not in ls and v in pos]
+            if cand:
+                line = max(cand, key=lambda c: lines[c[0]].length)[0]   # the other bank
+                v = max((c for c in cand if c[0] == line), key=lambda c: c[1])[2]
+                down[u] = across[u] = v
+                continue
+        down[u] = ''
+    stats['net_across'] = across
+    stats['net_outlets'] = sorted(u for u, d in down.items() if d == '')
+    by = {u['code']: u for u in units}
+    placed = set(down)
+    rounds = 0
+    for scope in (lambda c: by[c]['l3'], lambda c: by[c]['l3'][:4], lambda c: by[c]['l3'][:2],
+                  lambda c: ''):
+        while True:
+            new = {}
+            for c in sorted(by):
+                if c in placed:
+                    continue
+                nb = [v for v in adj[c] if v in placed and scope(v) == scope(c)]
+                if nb:
+                    new[c] = max(sorted(nb), key=lambda v: adj[c][v])
+            if not new:
+                break
+            down.update(new)
+            placed.update(new)
+            rounds += 1
+    assert placed == set(by), set(by) - placed
+    stats['net_bfs_rounds'] = rounds
+    stats['net_river_units'] = len(links) + len(leaving)
+    for u in units:
+        u['downstream'] = down[u['code']]
+    return links, runs, lines, wl
+
+
+def place_network_sections(sections, units, river_feats, stats):
+    """Places the sections whose position depends on the network, and sets every
+    section's UNIT (the unit holding it). A section closes its unit (docs/network.md), so
+    a plan-outlet section goes in the unit the river leaves the plan from, and the
+    cross-county one in the last unit of the first county the river leaves, each 300 m
+    upstream of where the river leaves that unit."""
+    finder = UnitFinder(units)
+    county = {u['code']: u['town'][:6] for u in units}
+    down = {u['code']: u['downstream'] for u in units}
+    wl = work_lines(river_feats)
+    for s_ in sections:
+        where = s_.pop('where', None)
+        if where:
+            cand = [(k, l) for k, l in wl if river_feats[k]['NAME'] == where[1]]
+            spots = []
+            for k, l in cand:
+                rr = river_runs(l, finder)
+                for a, b in zip(rr, rr[1:] + [None]):
+                    if where[0] == 'plan_outlet' and b is None and down[a[0]] == '':
+                        spots.append((a[0], l, a[2]))
+                    if (where[0] == 'cross_county' and b is not None
+                            and county[a[0]] != county[b[0]]):
+                        spots.append((a[0], l, a[2]))
+                        break
+            assert spots, where
+            u, l, t = spots[0] if where[0] == 'cross_county' else max(spots, key=lambda x: x[2])
+            p = l.interpolate(t - 300.0)
+            assert finder.find(p.x, p.y) == u, (s_['SEC_CODE'], u)
+            s_['geom'] = Point(rnd(p.x), rnd(p.y))
+            if where[0] == 'cross_county':
+                nxt = down[u]
+                assert (county[u], county[nxt]) == ('420802', '420804'), (u, nxt)
+                stats['cross_county'] = {'section': s_['SEC_CODE'], 'unit': u, 'next': nxt}
+        g = s_['geom']
+        s_['UNIT'] = finder.find(g.x, g.y)
+        assert s_['UNIT'], s_['SEC_CODE']
+    return sections
 
 
 # ---------------------------------------------------------------------------
@@ -1665,6 +1961,9 @@ rules:
       action: [new, expand]
 """
 
+# The rivers are digitised in flow direction; `direction: downstream` tells basinkit so.
+RIVERS_DIRECTION = ''
+
 PLAN_YAML = """\
 # basinkit plan manifest (DESIGN.md section 4) for the demo plan.
 # Generated by tools/demo/build_demo_plan.py; see README.md for what is real.
@@ -1678,12 +1977,15 @@ layers:
   basins:    { source: basins.shp,
                fields: { code: BSN_CODE, name: BSN_NAME, level: LEVEL, parent: PARENT } }
   units:     { source: units.shp,
-               fields: { code: UNIT_CODE, name: UNIT_NAME, basin: L3_CODE, township: TOWN_CODE } }
+               fields: { code: UNIT_CODE, name: UNIT_NAME, basin: L3_CODE, township: TOWN_CODE,
+                         downstream: DOWNSTREAM } }     # '' = the water leaves the plan
   townships: { source: townships.shp,
                fields: { code: TOWN_CODE, name: TOWN_NAME, county: CNTY_CODE } }
-  rivers:    { source: rivers.shp, fields: { name: NAME, class: CLASS } }      # EPSG:4326
+  rivers:    { source: rivers.shp, fields: { name: NAME, class: CLASS }%(direction)s }      # EPSG:4326
   zones:     { source: zones.shp, fields: { code: ZONE_CODE, kind: KIND, name: NAME } }
-  sections:  { source: sections.shp, fields: { code: SEC_CODE, river: RIVER } }
+  sections:  { source: sections.shp,
+               fields: { code: SEC_CODE, name: NAME, river: RIVER, target: TARGET, kind: GRADE,
+                         unit: UNIT } }
 """
 
 
@@ -1826,6 +2128,7 @@ def verify(out, stats):
     for a, g in L['sections']:
         dist = min(rg.distance(g) for ra, rg in riv if ra['NAME'] == a['RIVER'])
         check(dist < 0.5, 'section %s is %.3f m from %s' % (a['SEC_CODE'], dist, a['RIVER']))
+    verify_network(L, plan, riv, check, stats)
     # areas
     stats['plan_area_planar_km2'] = A / 1e6
     stats['plan_area_aea_km2'] = transform(work_to_aea, plan).area / 1e6
@@ -1854,6 +2157,59 @@ def verify(out, stats):
 # ---------------------------------------------------------------------------
 # Reference screening (shapely): the verdict each sample site should get
 # ---------------------------------------------------------------------------
+def verify_network(L, plan, riv, check, stats):
+    """The drainage network as written: flow direction, DOWNSTREAM against the rivers,
+    adjacency, cycles, the sections on it and the units they assess (docs/network.md)."""
+    units = [{'code': a['UNIT_CODE'], 'geom': g, 'l3': a['L3_CODE']} for a, g in L['units']]
+    down = {a['UNIT_CODE']: a['DOWNSTREAM'] or '' for a, _ in L['units']}
+    adj = unit_adjacency(units)
+    # flow direction: the Han's bank lines run north to south (31.56°N → 30.61°N), every
+    # tributary from a source inside the plan to the Han's bank or out of the plan
+    mains = [g for a, g in riv if a['CLASS'] == 'main' and not g.is_ring]
+    for a, g in riv:
+        c = list(g.coords)
+        if a['CLASS'] == 'main':
+            check(g.is_ring or c[0][1] > c[-1][1], 'Han line digitised upstream')
+        else:
+            end = Point(c[-1])
+            check(plan.contains(Point(c[0])) and (min(m.distance(end) for m in mains) < 0.5
+                                                  or not plan.contains(end)),
+                  '%s not digitised source to mouth' % a['NAME'])
+    for u, d in down.items():
+        check(d == '' or d in down, 'unit %s: DOWNSTREAM %s is no unit' % (u, d))
+        check(d == '' or d in adj[u], 'unit %s does not touch its DOWNSTREAM %s' % (u, d))
+    outlet_of = {}
+    for u in down:
+        seen, x = [], u
+        while down.get(x) and x not in seen:
+            seen.append(x)
+            x = down[x]
+        check(x not in seen, 'cycle through %s' % x)
+        outlet_of[u] = x
+    links, _ = river_links([g for _, g in riv for g in lines_of(g)], UnitFinder(units))
+    for u, vs in links.items():
+        check(down[u] in vs, 'unit %s: DOWNSTREAM %r, rivers flow into %s' % (u, down[u], sorted(vs)))
+    # sections: on a river, in the unit they name; every unit drains through one
+    finder = UnitFinder(units)
+    closes = set()
+    for a, g in L['sections']:
+        check(min(rg.distance(g) for _, rg in riv) < 0.5, 'section %s off the rivers' % a['SEC_CODE'])
+        check(finder.find(g.x, g.y) == a['UNIT'], 'section %s is not in %s' % (a['SEC_CODE'], a['UNIT']))
+        check(a['TARGET'] in ('I', 'II', 'III', 'IV', 'V'), 'section %s target' % a['SEC_CODE'])
+        closes.add(a['UNIT'])
+    unassessed = []
+    for u in down:
+        x, seen = u, set()
+        while x not in closes and down.get(x) and x not in seen:
+            seen.add(x)
+            x = down[x]
+        if x not in closes:
+            unassessed.append(u)
+    check(not unassessed, 'units draining through no section: %s' % unassessed)
+    stats['net'] = {'outlets': sorted(u for u, d in down.items() if d == ''),
+                    'river_units': len(links), 'units_per_outlet': Counter(outlet_of.values())}
+
+
 def reference_screening(out):
     """Evaluate rules.yaml on sites.gpkg with the semantics of DESIGN.md section 6,
     reading only the written files. Returns [(id, verdict, [rule ids], [missing])]."""
@@ -2138,6 +2494,11 @@ def main(argv=None):
     sections = build_sections(cl, cov['boundary'], lb, rb, tribs, rivers)
     log('stage 7: sites')
     sites = build_sites(cov, zones, main_work, water, sections, np.random.default_rng(SEED + 8))
+    log('stage 8: drainage network and the sections on it')
+    adj = unit_adjacency(cov['units'])
+    rivers = cut_main_at_plan_gaps(rivers, cov['units'], adj, cov['boundary'], stats)
+    build_network(cov['units'], rivers, adj, stats)
+    sections = place_network_sections(sections, cov['units'], rivers, stats)
 
     log('writing %s' % out)
     S, I = ogr.OFTString, ogr.OFTInteger
@@ -2162,16 +2523,19 @@ def main(argv=None):
     write_shp(os.path.join(out, 'basins.shp'), SRS_WORK, ogr.wkbPolygon,
               [('BSN_CODE', S, 10), ('BSN_NAME', S, 100), ('LEVEL', I, 2), ('PARENT', S, 10)], bfeats)
     write_shp(os.path.join(out, 'units.shp'), SRS_WORK, ogr.wkbPolygon,
-              [('UNIT_CODE', S, 10), ('UNIT_NAME', S, 200), ('L3_CODE', S, 10), ('TOWN_CODE', S, 12)],
+              [('UNIT_CODE', S, 10), ('UNIT_NAME', S, 200), ('L3_CODE', S, 10), ('TOWN_CODE', S, 12),
+               ('DOWNSTREAM', S, 10)],
               [{'UNIT_CODE': u['code'], 'UNIT_NAME': u['name'], 'L3_CODE': u['l3'],
-                'TOWN_CODE': u['town'], 'geom': u['geom']} for u in cov['units']])
+                'TOWN_CODE': u['town'], 'DOWNSTREAM': u['downstream'], 'geom': u['geom']}
+               for u in cov['units']])
     write_shp(os.path.join(out, 'rivers.shp'), SRS_WGS, ogr.wkbLineString,
               [('NAME', S, 30), ('CLASS', S, 10), ('SRC_NAME', S, 30), ('GBCODE', I, 6), ('SOURCE', S, 40)],
               rivers)
     write_shp(os.path.join(out, 'zones.shp'), SRS_WORK, ogr.wkbPolygon,
               [('ZONE_CODE', S, 10), ('KIND', S, 20), ('NAME', S, 120), ('GRADE', I, 2)], zones)
     write_shp(os.path.join(out, 'sections.shp'), SRS_WORK, ogr.wkbPoint,
-              [('SEC_CODE', S, 10), ('RIVER', S, 30), ('NAME', S, 100), ('GRADE', S, 10)], sections)
+              [('SEC_CODE', S, 10), ('RIVER', S, 30), ('NAME', S, 100), ('GRADE', S, 10),
+               ('TARGET', S, 4), ('UNIT', S, 10)], sections)
     for f in os.listdir(out):
         if f.endswith('.dbf'):
             fix_dbf_date(os.path.join(out, f))
@@ -2179,10 +2543,10 @@ def main(argv=None):
     with open(os.path.join(out, 'rules.yaml'), 'w', encoding='utf-8') as fh:
         fh.write(RULES_YAML)
     with open(os.path.join(out, 'plan.yaml'), 'w', encoding='utf-8') as fh:
-        fh.write(PLAN_YAML % {'name': PLAN_NAME})
+        fh.write(PLAN_YAML % {'name': PLAN_NAME, 'direction': RIVERS_DIRECTION})
     # both YAML files must parse and name only existing layers and fields
     rules = yaml.safe_load(RULES_YAML)
-    plan_m = yaml.safe_load(PLAN_YAML % {'name': PLAN_NAME})
+    plan_m = yaml.safe_load(PLAN_YAML % {'name': PLAN_NAME, 'direction': RIVERS_DIRECTION})
     assert rules['name'] and rules['level'] and len(rules['rules']) >= 10
     for r in rules['rules']:
         for k in ('id', 'list', 'effect', 'title', 'basis'):
@@ -2191,8 +2555,16 @@ def main(argv=None):
     for f in LICENSES:
         shutil.copyfile(os.path.join(data_dir, 'licenses', f), os.path.join(args.licenses, f))
 
+    targets = {s_['SEC_CODE']: s_['TARGET'] for s_ in sections}
+    assert targets == {c: p[0] for c, p in make_monitoring.PROFILES.items()}, targets
+    n_mon, mon_problems, stats['monitoring_classes'] = make_monitoring.write_monitoring(
+        os.path.join(out, 'monitoring.csv'))
+    stats['monitoring_rows'] = n_mon
+    for p in mon_problems:
+        log('MONITORING CHECK FAILED: ' + p)
+
     log('verifying the written files')
-    problems = verify(out, stats)
+    problems = verify(out, stats) + mon_problems
     stats['sites_by_note'] = Counter(s['note'] for s in sites)
     stats['sites_by_action'] = Counter(s['action'] for s in sites)
     stats['exclave'] = cov['exclave']
@@ -2288,10 +2660,11 @@ def write_readme(out, stats, cov, town_rows, ref):
     a('| `townships.shp` | EPSG:4547 | polygon | %d | TOWN_CODE, TOWN_NAME, CNTY_CODE | real names and codes (NBS 2023), **generated polygons** |' % c['townships'])
     a('| `basins.shp` | EPSG:4547 | polygon | %d (L1 %d, L2 %d, L3 %d) | BSN_CODE, BSN_NAME, LEVEL, PARENT | generated |'
       % (c['basins'], stats['basin_counts'][1], stats['basin_counts'][2], stats['basin_counts'][3]))
-    a('| `units.shp` | EPSG:4547 | polygon | %d | UNIT_CODE, UNIT_NAME, L3_CODE, TOWN_CODE | generated |' % c['units'])
-    a('| `rivers.shp` | **EPSG:4326** | line | %d | NAME, CLASS, SRC_NAME, GBCODE, SOURCE | 汉江 real (NGCC 1:4M); tributaries generated (`SOURCE`) |' % c['rivers'])
+    a('| `units.shp` | EPSG:4547 | polygon | %d | UNIT_CODE, UNIT_NAME, L3_CODE, TOWN_CODE, DOWNSTREAM | generated |' % c['units'])
+    a('| `rivers.shp` | **EPSG:4326** | line, in flow direction | %d | NAME, CLASS, SRC_NAME, GBCODE, SOURCE | 汉江 real (NGCC 1:4M); tributaries generated (`SOURCE`) |' % c['rivers'])
     a('| `zones.shp` | EPSG:4547 | polygon | %d | ZONE_CODE, KIND, NAME, GRADE | generated |' % c['zones'])
-    a('| `sections.shp` | EPSG:4547 | point | %d | SEC_CODE, RIVER, NAME, GRADE | generated |' % c['sections'])
+    a('| `sections.shp` | EPSG:4547 | point | %d | SEC_CODE, RIVER, NAME, GRADE, TARGET, UNIT | generated |' % c['sections'])
+    a('| `monitoring.csv` | | | %d rows | section, date, DO, CODMn, COD, BOD5, NH3-N, TP, TN (mg/L), note | **GENERATED** (below) |' % stats['monitoring_rows'])
     a('| `sites.gpkg` layer `sites` | EPSG:4547 | GEOMETRY (%s) | %d | id, name, industry, action, water_m3_d, cap_swap, note | generated |'
       % (', '.join('%d %s' % (v, k) for k, v in sorted(stats['sites']['types'].items())), stats['sites']['count']))
     a('| `plan.yaml` | | | | manifest (DESIGN.md section 4) | |')
@@ -2355,7 +2728,8 @@ def write_readme(out, stats, cov, town_rows, ref):
     a('**Han River.** The NGCC layer draws the Han as two bank lines (plus %d island rings); all of'
       % stats['han_island_rings'])
     a('them are in `rivers.shp` with `CLASS = \'main\'`, clipped to a 3 km buffer of the plan area and')
-    a('left in the source lon/lat. So `near: {layer: rivers, where: "CLASS = \'main\'", within_m: 1000}`')
+    a('left in the source lon/lat, digitised as the source has them: north to south, the way the Han')
+    a('flows (from the north-west through 钟祥 to 沙洋 in the south-east). So `near: {layer: rivers, where: "CLASS = \'main\'", within_m: 1000}`')
     a('measures from the river banks (岸线), as the Yangtze Protection Law does. A centre line between')
     a('the banks (%.0f%% of it inside the NGCC water polygon) splits the plan area into the left bank'
       % (100 * stats['han_centreline_in_water']))
@@ -2409,8 +2783,51 @@ def write_readme(out, stats, cov, town_rows, ref):
     a('and a chemical park on the right bank in 钟祥市 (磷矿镇), ~5 km², whose nearest edge is ~0.8 km from')
     a('the bank, so part of it is within the 1 km band. All invented shapes.')
     a('')
-    a('**Sections.** %d monitoring sections (国控/省控/市控 in `GRADE`): five on the Han banks, the' % c['sections'])
-    a('rest on the schematic tributaries; every point lies on its river line (< 0.5 m after reprojection).')
+    a('**Sections.** %d monitoring sections (国控/省控/市控/跨界 in `GRADE`, mapped as their `kind`): five on the Han' % c['sections'])
+    a('banks, the rest on the schematic tributaries; every point lies on its river line (< 0.5 m after')
+    a('reprojection). `TARGET` (水质目标, I–V) and the names are invented; `UNIT` is the unit holding the')
+    a('point, the unit whose water the section closes. SEC04 汉江沙洋出境 sits in the unit the Han leaves')
+    a('the plan from and SEC07 (跨界) where 竹皮河 first leaves a county (%s in 东宝区 → %s in'
+      % (stats['cross_county']['unit'], stats['cross_county']['next']))
+    a('掇刀区), each 300 m upstream of where its river leaves that unit; the others are where they were.')
+    a('')
+    net = stats['net']
+    a('**Drainage network.** Every line of `rivers.shp` is digitised in flow direction (checked by the')
+    a('script: the Han\'s bank lines run north to south, each tributary from a source inside the plan to')
+    a('the Han\'s bank or out of the plan), so `plan.yaml` could declare the rivers a flow network.')
+    a('`DOWNSTREAM` is the unit a unit\'s water flows to (empty = it leaves the plan), derived by the')
+    a('script, not surveyed: where rivers flow from one unit into another (%d units), it is the unit'
+      % net['river_units'])
+    a('they flow into (the Han\'s when there are two), as basinkit derives it (points every 10 m, runs')
+    a('under 50 m ignored, a unit re-entered counted at its last exit); %s, which the Han leaves'
+      % ', '.join(sorted(stats['net_across'])))
+    a('into the outside where the river is the outline, drains across it to %s; a unit a river'
+      % ', '.join(sorted(set(stats['net_across'].values()))))
+    a('leaves the plan from is an outlet:')
+    a('%s; every other unit drains to the touching unit one step nearer to a river unit of its own'
+      % ', '.join(net['outlets']))
+    a('L3 basin (breadth-first, the longest shared border first). Where the Han\'s left bank passes')
+    a('the outline from 钟祥 into a 沙洋 unit across the river, the NGCC line is cut outside the plan')
+    a('(%s; the bank\'s other vertices are unchanged: rivers.shp has one more feature),'
+      % '; '.join('%.0f m of it, %.0f m from the plan' % (ct['gap_m'], ct['plan_m'])
+                  for ct in stats['han_cuts']))
+    a('so that no river carries water into a unit it does not touch. Checked on the written files:')
+    a('every `DOWNSTREAM` touches its unit and agrees with the rivers, no cycle, every unit reaches an')
+    a('outlet through at least one section. Units per outlet:')
+    a('%s.' % ', '.join('%s %d' % kv for kv in sorted(net['units_per_outlet'].items())))
+    a('')
+    mc = stats['monitoring_classes']
+    a('**Monitoring (GENERATED).** `monitoring.csv` is invented data, not measurements (its `note`')
+    a('column says so on every row): two samples a month (8th and 22nd) of 2026 for each section, written')
+    a('by `tools/demo/make_monitoring.py` (standard library, seeded; rerun alone or by this script). Each')
+    a('section has a planned class per parameter, and each value is the middle of that class\'s band of')
+    a('GB 3838-2002 Table 1 (rivers) with a seasonal swing and noise (±7 %); the script checks that every')
+    a('monthly and the annual mean keep the planned class. 2026 by the single-factor method (TN left')
+    a('out for rivers):')
+    a('%s.' % ', '.join('%s %s' % kv for kv in sorted(mc.items())))
+    a('Against the targets: SEC06 竹皮河 red (劣V, target IV), SEC07 (跨界) and')
+    a('SEC10 yellow (one class worse), the rest green; SEC05 汉江沙洋 is yellow in July and August')
+    a('(TP class III against II). TN is class IV–V on the Han, as usual in China, and must not count.')
     a('')
     a('## Rules and sample sites')
     a('')
@@ -2439,7 +2856,8 @@ def write_readme(out, stats, cov, town_rows, ref):
     a('## Limits')
     a('')
     a('- Township polygons, basins, units, zones, tributaries, sections and sites are generated; only')
-    a('  the county outlines, the Han and the township names/codes are real.')
+    a('  the county outlines, the Han and the township names/codes are real. The drainage network')
+    a('  (`DOWNSTREAM`), the section targets and `monitoring.csv` are generated too.')
     a('- The rules cite real laws and documents, but their scopes are drawn on this invented plan.')
     a('- Size of this folder: %.2f MB.' % (stats['size_bytes'] / 2 ** 20))
     a('')
