@@ -7,6 +7,7 @@
 //   basinkit-bench validate --units 1000,10000
 //   basinkit-bench screen --sites 100000,1000000 --threads 2
 //   basinkit-bench locate --sites 1000000
+//   basinkit-bench rules-list --units 10000 --sites 0 --threads 2
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -132,6 +133,13 @@ void run_screen(const Options& o, const GeneratedPlan& g, std::vector<Row>& rows
   }
 }
 
+void run_rules_list(const Options& o, const GeneratedPlan& g, std::vector<Row>& rows) {
+  const std::string label =
+      fmt::format("rules list: {} units' lists (demo-shaped rules, JSON)", units_label(g));
+  rows.push_back(in_child(
+      label, [&] { return bench_rules_list(label, g.manifest_path, g.rules_path, o.threads); }));
+}
+
 void run_locate(const Options& o, const GeneratedPlan& g, std::vector<Row>& rows) {
   for (std::int64_t n : o.sites) {
     const SitesFile sites = sites_of(g, n);
@@ -218,6 +226,7 @@ void run_all(const Options& o, std::vector<Row>& rows) {
     return r;
   }));
   run_screen(o, big, rows);
+  run_rules_list(o, big, rows);
   rows.push_back(in_child(overlaps_label, [&] {
     return bench_validate(overlaps_label, big.manifest_path, {basinkit::CheckGroup::coverage},
                           o.threads);
@@ -251,8 +260,10 @@ int main(int argc, char** argv) {
   common(validate);
   CLI::App* screen = app.add_subcommand("screen", "screen point sites (demo-shaped rules)");
   CLI::App* locate = app.add_subcommand("locate", "the unit of each point site");
+  CLI::App* rules_list =
+      app.add_subcommand("rules-list", "every unit's list of rules (demo-shaped rules)");
   CLI::App* all = app.add_subcommand("all", "every workload; with --postgis, PostGIS beside it");
-  for (CLI::App* c : {screen, locate, all}) {
+  for (CLI::App* c : {screen, locate, rules_list, all}) {
     c->add_option("--units", o.units, "plan sizes (units); sites go in the largest")
         ->delimiter(',');
     c->add_option("--sites", o.sites, "site counts (the largest is generated)")->delimiter(',');
@@ -273,6 +284,7 @@ int main(int argc, char** argv) {
       const GeneratedPlan g = plan_for(o, o.units.back(), o.sites.empty() ? 0 : o.sites.back());
       if (screen->parsed()) run_screen(o, g, rows);
       if (locate->parsed()) run_locate(o, g, rows);
+      if (rules_list->parsed()) run_rules_list(o, g, rows);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -6,6 +6,7 @@
 #include <basinkit/rules.hpp>
 #include <basinkit/screening.hpp>
 #include <basinkit/screening_report.hpp>
+#include <basinkit/unit_lists.hpp>
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
@@ -176,6 +177,40 @@ Row bench_screen(const std::string& workload, const std::string& manifest, const
       "restricted, {} permitted",
       thread_count(threads), compile_s, provenance_s, summary.prohibited, summary.restricted,
       summary.permitted);
+  return row;
+}
+
+Row bench_rules_list(const std::string& workload, const std::string& manifest,
+                     const std::string& rules_path, int threads) {
+  Row row;
+  row.workload = workload;
+  row.tool = "basinkit";
+  const auto t0 = Clock::now();
+  const Plan plan = load_plan(manifest);
+  const std::vector<RuleFile> files = {read_rules(rules_path)};
+  row.load_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  UnitListOptions options;
+  options.threads = threads;
+  const UnitLists lists = list_rules_by_unit(plan, files, options);
+  const double list_s = seconds_since(t1);
+  UnitListReport report;
+  report.lists = &lists;
+  report.plan = &plan;
+  std::ofstream devnull("/dev/null", std::ios::binary);
+  write_unit_lists_json(report, devnull);
+  row.work_s = seconds_since(t1);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+  size_t listed = 0, whole = 0;
+  for (const UnitList& u : lists.units)
+    for (const ListedRule& l : u.rules) {
+      ++listed;
+      whole += l.whole_unit;
+    }
+  row.note = fmt::format("{} threads; lists {:.2f} s; {} units, {} rules listed ({} whole-unit)",
+                         thread_count(threads), list_s, lists.units.size(), listed, whole);
   return row;
 }
 

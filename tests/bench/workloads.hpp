@@ -33,6 +33,11 @@ Row bench_locate(const std::string& workload, const std::string& manifest, const
 Row bench_screen(const std::string& workload, const std::string& manifest, const SitesFile& sites,
                  const std::string& rules_path, int threads);
 
+/// load_plan + read_rules, then list_rules_by_unit for every unit (一单元一清单) and its
+/// JSON report written to /dev/null.
+Row bench_rules_list(const std::string& workload, const std::string& manifest,
+                     const std::string& rules_path, int threads);
+
 /// Rule files written by the bench into `dir`: the demo-shaped list (1 km river rule on
 /// C26, drinking-water and red-line zone rules, a unit glob rule, a chemical-park permit)
 std::string write_river_rules(const std::string& dir);

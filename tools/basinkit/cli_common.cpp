@@ -62,4 +62,11 @@ nlohmann::json to_json(const Location& loc) {
           {"outside_plan", loc.outside_plan}};
 }
 
+Provenance rules_provenance(const Plan& plan, const std::vector<std::string>& rule_paths) {
+  Provenance p = plan_provenance(plan, command_line());
+  for (const auto& path : rule_paths)
+    p.inputs.push_back({"rules", path, "", sha256_of_file(path), "", ""});
+  return p;
+}
+
 }  // namespace basinkit::cli

@@ -4,6 +4,7 @@
 
 #include <basinkit/locate.hpp>
 #include <basinkit/plan.hpp>
+#include <basinkit/report.hpp>
 #include <basinkit/validate.hpp>
 
 #include <CLI/CLI.hpp>
@@ -47,6 +48,10 @@ void register_locate(CLI::App& app, Action& action);
 void register_validate(CLI::App& app, Action& action);
 void register_screen(CLI::App& app, Action& action);
 void register_rules(CLI::App& app, Action& action);
+void register_rules_list(CLI::App& rules, Action& action);  ///< `rules list`, under `rules`
+
+/// The provenance of a report on `plan` and the rule files at `rule_paths` (role "rules").
+Provenance rules_provenance(const Plan& plan, const std::vector<std::string>& rule_paths);
 
 /// The command line as run (for report provenance); set once by main().
 const std::string& command_line();

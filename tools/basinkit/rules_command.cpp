@@ -85,9 +85,7 @@ void register_rules(CLI::App& app, Action& action) {
       report.findings = &result.findings;
       report.summary = summarize(result.findings);
       report.summary.skipped = result.skipped;
-      report.provenance = plan_provenance(plan, command_line());
-      for (const auto& path : o->rules)
-        report.provenance.inputs.push_back({"rules", path, "", sha256_of_file(path), "", ""});
+      report.provenance = rules_provenance(plan, o->rules);
       report.working_crs = plan.working_crs;
       report.plan = &plan;
       if (database)
@@ -104,6 +102,7 @@ void register_rules(CLI::App& app, Action& action) {
       return fail ? kFindings : kOk;
     };
   });
+  register_rules_list(*rules, action);
 }
 
 }  // namespace basinkit::cli

@@ -167,6 +167,16 @@ LayerStyle site_style(const std::string& layer, unsigned kinds) {
   return style;
 }
 
+LayerStyle effect_style(const std::string& layer, unsigned kinds) {
+  LayerStyle style = site_style(layer, kinds);  // the verdicts' colours, effect by effect
+  style.field = "effect";
+  const char* effects[] = {"prohibit", "restrict", "encourage", "permit"};
+  style.categories.resize(4);
+  for (size_t i = 0; i < 4; ++i) style.categories[i].value = effects[i];
+  style.label_field = "rule";
+  return style;
+}
+
 std::string style_qml(const LayerStyle& style) {
   const std::vector<Kind> kinds = drawn_kinds(style);
   std::string categories, symbols;

@@ -48,6 +48,10 @@ LayerStyle finding_style(const std::string& layer, unsigned kinds);
 /// encouraged green, permitted blue-grey, unlisted grey).
 LayerStyle site_style(const std::string& layer, unsigned kinds);
 
+/// Rules' pieces of units (rules list): categorised by `effect` (prohibit red, restrict
+/// orange, encourage green, permit blue-grey), labelled with the `rule` id.
+LayerStyle effect_style(const std::string& layer, unsigned kinds);
+
 /// The style as a QGIS QML document / as an SLD 1.1 document.
 std::string style_qml(const LayerStyle& style);
 std::string style_sld(const LayerStyle& style);

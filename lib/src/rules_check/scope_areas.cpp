@@ -41,8 +41,21 @@ Area collection(std::vector<Area> parts) {
                                           static_cast<unsigned>(raw.size())));
 }
 
-std::string describe(const Scope& s) {
+}  // namespace
+
+std::string scope_text(const Scope& s) {
+  auto members = [](const Scope& c) {
+    std::vector<std::string> texts;
+    for (const Scope& child : c.children) texts.push_back(scope_text(child));
+    return fmt::format("{}", fmt::join(texts, "; "));
+  };
   switch (s.kind) {
+    case Scope::Kind::all:
+      return fmt::format("`all` [{}]", members(s));
+    case Scope::Kind::any:
+      return fmt::format("`any` [{}]", members(s));
+    case Scope::Kind::negation:
+      return fmt::format("`not` [{}]", members(s));
     case Scope::Kind::in:
     case Scope::Kind::near: {
       std::string text = fmt::format("`{}` {}", s.kind == Scope::Kind::in ? "in" : "near", s.layer);
@@ -58,12 +71,9 @@ std::string describe(const Scope& s) {
       return fmt::format("`township` [{}]", fmt::join(s.codes, ", "));
     case Scope::Kind::county:
       return fmt::format("`county` [{}]", fmt::join(s.codes, ", "));
-    default:
-      return "";
   }
+  return "";
 }
-
-}  // namespace
 
 Area intersect(const GEOSGeometry* a, const GEOSGeometry* b) {
   if (!a || !b) return nullptr;
@@ -175,11 +185,11 @@ Area ScopeAreas::selector(const Scope& scope, const screening::CompiledScope& c,
   if (why) {
     const size_t n = compiled_.sets()[c.set]->size();
     if (n == 0)
-      *why = fmt::format("{} 未选中任何要素", describe(scope));
+      *why = fmt::format("{} 未选中任何要素", scope_text(scope));
     else if (c.kind == Scope::Kind::near)
-      *why = fmt::format("{} 的 {} 个要素在规划范围内的缓冲区为空", describe(scope), n);
+      *why = fmt::format("{} 的 {} 个要素在规划范围内的缓冲区为空", scope_text(scope), n);
     else
-      *why = fmt::format("{} 的 {} 个要素在规划范围内没有面积", describe(scope), n);
+      *why = fmt::format("{} 的 {} 个要素在规划范围内没有面积", scope_text(scope), n);
   }
   return nullptr;
 }

@@ -47,6 +47,10 @@ Area polygons_of(const GEOSGeometry* g);
 /// Planar area in m² (0 for null).
 double area_m2(const GEOSGeometry* a);
 
+/// A scope as the rule file says it, e.g. "`near` rivers where CLASS = 'main' within
+/// 1000 m", "`all` [`basin` [HJ]; `not` [`county` [420822]]]".
+std::string scope_text(const Scope& s);
+
 /// The plan area (规划范围): the `boundary` layer, else the union of the units,
 /// townships or level-1 basins; null when the plan has none of these.
 Area plan_area(const Plan& plan);
