@@ -453,3 +453,209 @@ TEST_CASE("The demo sites get the verdicts and rules of an independent evaluatio
                 {});
   CHECK(compared == 196);
 }
+
+namespace {
+
+/// Expected answer of a code scope by GEOS: the smallest code among the features the site
+/// intersects (closed), and for a polygon site the area inside them, summed in code order.
+struct GeosAnswer {
+  std::optional<std::string> code;
+  double overlap_m2 = 0;
+};
+
+GeosAnswer geos_answer(GEOSContextHandle_t h, const GEOSGeometry* site,
+                       std::vector<std::pair<std::string, const GEOSGeometry*>> features) {
+  std::stable_sort(features.begin(), features.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  GeosAnswer out;
+  for (const auto& [code, g] : features) {
+    if (GEOSIntersects_r(h, site, g) != 1) continue;
+    if (!out.code) out.code = code;
+    GEOSGeometry* shared = GEOSIntersection_r(h, site, g);
+    double a = 0;
+    GEOSArea_r(h, shared, &a);
+    GEOSGeom_destroy_r(h, shared);
+    out.overlap_m2 += a;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "On a generated plan, unit, township, county and basin scopes agree with GEOS on "
+    "borders, vertices and inside, for points, lines and polygons",
+    "[screening][code-scopes]") {
+  TempDir dir;
+  bench::GeneratorOptions options;
+  options.units = 300;
+  options.vertices_per_edge = 6;
+  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
+  const Plan plan = load_plan(g.manifest_path);
+  // Scopes that cut through the plan: units whose code ends in an odd digit (a
+  // checkerboard of borders between units in and out of scope), every other township,
+  // one county, one basin of level 2 and one of level 3 (nested levels mixed).
+  std::vector<std::string> townships;
+  for (size_t i = 0; i < plan.townships.size(); i += 2) townships.push_back(plan.townships[i].code);
+  const std::string county = plan.townships.front().county;
+  std::string l2, l3;
+  for (const Basin& b : plan.basins) {
+    if (b.level == 2 && l2.empty()) l2 = b.code;
+    if (b.level == 3) l3 = b.code;  // the last: elsewhere than the first L2 basin's
+  }
+  REQUIRE((!l2.empty() && !l3.empty()));
+  std::string township_list;
+  for (const auto& t : townships) township_list += (township_list.empty() ? "'" : ", '") + t + "'";
+  const std::string rules = fmt::format(R"(rules:
+  - {{ id: R-UNIT, list: negative, effect: restrict, title: t, basis: b,
+      scope: {{ unit: ['*1', '*3', '*5', '*7', '*9'] }} }}
+  - {{ id: R-TOWN, list: negative, effect: restrict, title: t, basis: b,
+      scope: {{ township: [{}] }} }}
+  - {{ id: R-COUNTY, list: negative, effect: restrict, title: t, basis: b,
+      scope: {{ county: ['{}'] }} }}
+  - {{ id: R-BASIN, list: negative, effect: restrict, title: t, basis: b,
+      scope: {{ basin: ['{}', '{}'] }} }}
+  - {{ id: R-NOT-UNIT, list: negative, effect: restrict, title: t, basis: b,
+      scope: {{ not: {{ unit: ['*1', '*3', '*5', '*7', '*9'] }} }} }}
+)",
+                                        township_list, county, l2, l3);
+  const Screener screener(plan, {parse_rules(rules, dir / "r.yaml")});
+
+  // The features each scope stands for, as GEOS sees them.
+  using Features = std::vector<std::pair<std::string, const GEOSGeometry*>>;
+  Features unit_scope, town_scope, county_scope, basin_scope;
+  for (const ControlUnit& u : plan.units) {
+    const char last = u.code.back();
+    if (last == '1' || last == '3' || last == '5' || last == '7' || last == '9')
+      unit_scope.emplace_back(u.code, u.geometry.get());
+  }
+  for (const Township& t : plan.townships) {
+    if (std::find(townships.begin(), townships.end(), t.code) != townships.end())
+      town_scope.emplace_back(t.code, t.geometry.get());
+    if (t.county == county) county_scope.emplace_back(t.code, t.geometry.get());
+  }
+  for (const Basin& b : plan.basins)
+    if (b.code == l2 || b.code == l3) basin_scope.emplace_back(b.code, b.geometry.get());
+  REQUIRE((unit_scope.size() > 50 && unit_scope.size() + 50 < plan.units.size()));
+
+  GEOSContextHandle_t h = GEOS_init_r();
+  // Points: vertices and edge midpoints of units and townships (shared borders, corners
+  // where three units meet), points one millimetre off vertices, and the units' centres.
+  std::vector<std::array<double, 2>> points;
+  auto ring_points = [&](const GEOSGeometry* polygon, unsigned step) {
+    const GEOSGeometry* ring = GEOSGetExteriorRing_r(h, polygon);
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ring);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, seq, &n);
+    for (unsigned i = 0; i + 1 < n; i += step) {
+      double x1, y1, x2, y2;
+      GEOSCoordSeq_getXY_r(h, seq, i, &x1, &y1);
+      GEOSCoordSeq_getXY_r(h, seq, i + 1, &x2, &y2);
+      points.push_back({x1, y1});
+      points.push_back({(x1 + x2) / 2, (y1 + y2) / 2});
+      points.push_back({x1 + 0.001, y1 - 0.001});
+    }
+  };
+  auto first_polygon = [&](const GEOSGeometry* geom) {
+    return GEOSGeomTypeId_r(h, geom) == GEOS_MULTIPOLYGON ? GEOSGetGeometryN_r(h, geom, 0) : geom;
+  };
+  for (size_t i = 0; i < plan.units.size(); i += 3) {
+    ring_points(first_polygon(plan.units[i].geometry.get()), 5);
+    double cx, cy;
+    GEOSGeometry* c = GEOSGetCentroid_r(h, plan.units[i].geometry.get());
+    GEOSGeomGetX_r(h, c, &cx);
+    GEOSGeomGetY_r(h, c, &cy);
+    GEOSGeom_destroy_r(h, c);
+    points.push_back({cx, cy});
+  }
+  for (const Township& t : plan.townships) ring_points(first_polygon(t.geometry.get()), 40);
+
+  auto check = [&](const Site& s, bool polygon) {
+    const SiteResult r = screener.screen(s);
+    const GEOSGeometry* site = s.geometry.get();
+    const GeosAnswer unit = geos_answer(h, site, unit_scope),
+                     town = geos_answer(h, site, town_scope),
+                     cnty = geos_answer(h, site, county_scope),
+                     basin = geos_answer(h, site, basin_scope);
+    std::map<std::string, Evidence> got;
+    for (const AppliedRule& a : r.rules) got[a.rule->id] = a.evidence;
+    CHECK(got.count("R-UNIT") == (unit.code ? 1u : 0u));
+    CHECK(got.count("R-NOT-UNIT") == (unit.code ? 0u : 1u));
+    CHECK(got.count("R-TOWN") == (town.code ? 1u : 0u));
+    CHECK(got.count("R-COUNTY") == (cnty.code ? 1u : 0u));
+    CHECK(got.count("R-BASIN") == (basin.code ? 1u : 0u));
+    if (unit.code && got.count("R-UNIT")) {
+      CHECK(got["R-UNIT"].unit == unit.code);
+      if (polygon) CHECK(got["R-UNIT"].overlap_m2 == unit.overlap_m2);
+    }
+    if (town.code && got.count("R-TOWN")) CHECK(got["R-TOWN"].zone == town.code);
+    if (cnty.code && got.count("R-COUNTY")) CHECK(got["R-COUNTY"].zone == cnty.code);
+    if (basin.code && got.count("R-BASIN")) {
+      CHECK(got["R-BASIN"].zone == basin.code);
+      if (polygon) CHECK(got["R-BASIN"].overlap_m2 == basin.overlap_m2);
+    }
+  };
+  int on_border_in_scope = 0;
+  for (const auto& p : points) {
+    Site s;
+    s.id = "p";
+    s.geometry = Geometry::from_wkt(fmt::format("POINT ({:.17g} {:.17g})", p[0], p[1]));
+    INFO("point " << fmt::format("{:.17g} {:.17g}", p[0], p[1]));
+    check(s, false);
+    // A border point located in a unit out of scope but touching one in scope.
+    const SiteResult r = screener.screen(s);
+    const GeosAnswer unit = geos_answer(h, s.geometry.get(), unit_scope);
+    if (unit.code && r.location.unit && *r.location.unit != *unit.code) ++on_border_in_scope;
+  }
+  CHECK(on_border_in_scope > 10);
+  // Lines and polygons around every 25th point: across borders and corners.
+  for (size_t i = 0; i < points.size(); i += 25) {
+    const double x = points[i][0], y = points[i][1];
+    INFO("around " << fmt::format("{:.17g} {:.17g}", x, y));
+    Site square;
+    square.id = "a";
+    square.geometry = Geometry::from_wkt(fmt::format(
+        "POLYGON (({0:.17g} {1:.17g}, {2:.17g} {1:.17g}, {2:.17g} {3:.17g}, {0:.17g} {3:.17g}, "
+        "{0:.17g} {1:.17g}))",
+        x - 150, y - 150, x + 150, y + 150));
+    check(square, true);
+    Site pipe;
+    pipe.id = "l";
+    pipe.geometry = Geometry::from_wkt(fmt::format("LINESTRING ({:.17g} {:.17g}, {:.17g} {:.17g})",
+                                                   x - 300, y + 20, x + 300, y - 20));
+    check(pipe, false);
+  }
+  GEOS_finish_r(h);
+}
+
+TEST_CASE("A unit scope is exact where units overlap: the located unit is only one of them",
+          "[screening][code-scopes]") {
+  // U10 and U21 overlap on 4000..6000 (a plan with a coverage defect): a point there is
+  // located in U10 (the smaller code) but lies in U21 too.
+  TempDir dir;
+  PlanBuilder b;
+  b.boundary(at(0, -3000, 10000, 3000))
+      .basin("HJ", 1, "", at(0, -3000, 10000, 3000))
+      .unit("U10", "HJ", "T1", at(0, -3000, 6000, 3000))
+      .unit("U21", "HJ", "T1", at(4000, -3000, 10000, 3000))
+      .township("T1", "C1", at(0, -3000, 10000, 3000));
+  const Plan plan = b.load(dir);
+  const Screener screener(plan, {parse_rules(R"(rules:
+  - { id: R-U21, list: negative, effect: prohibit, title: t, basis: b, scope: { unit: [U21] } }
+)",
+                                             dir / "r.yaml")});
+  auto verdict_at = [&](double x, double y) {
+    const SiteResult r = screener.screen(site_at(x, y));
+    if (!r.rules.empty()) CHECK(r.rules.front().evidence.unit == std::optional<std::string>("U21"));
+    return r.verdict;
+  };
+  for (double y : {-2500.0, 0.0, 1234.5, 2999.0}) {
+    CHECK(verdict_at(3000, y) == Verdict::unlisted);
+    CHECK(verdict_at(3999.99, y) == Verdict::unlisted);
+    CHECK(verdict_at(4000, y) == Verdict::prohibited);  // U21's border, inside U10
+    CHECK(verdict_at(4500, y) == Verdict::prohibited);
+    CHECK(verdict_at(5999, y) == Verdict::prohibited);
+    CHECK(verdict_at(8000, y) == Verdict::prohibited);
+  }
+  CHECK(screener.screen(site_at(4500, 0)).location.unit == std::optional<std::string>("U10"));
+}

@@ -46,7 +46,7 @@ CompiledScope CompiledRules::compile(const Scope& s, const RuleFile& file, const
     c.set = it->second;
     return c;
   }
-  sets_.push_back(std::make_unique<FeatureSet>(features_of(s, file, rule)));
+  sets_.push_back(std::make_unique<FeatureSet>(features_of(s, file, rule), layer_kind));
   c.set = sets_.size() - 1;
   set_by_key_[key] = c.set;
   return c;

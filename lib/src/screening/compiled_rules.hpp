@@ -2,7 +2,10 @@
 // Internal: rule files compiled against a plan. Every scope selector (`basin`, `unit`,
 // `township`, `county`, `in`, `near`) is resolved to the features it stands for, once,
 // in a FeatureSet shared by every rule that names the same features. The Screener
-// evaluates these for sites; `rules check` turns them into areas.
+// evaluates these for sites; `rules check` turns them into areas. Sets of `unit`,
+// `township`, `county` and `basin` selectors hold their plan features unindexed: the
+// Screener decides them from where the site is located (no copy of unit geometry, no
+// index, per rule).
 //
 // Compiling checks the rules against the plan: an unknown layer, field, basin, unit,
 // township or county throws InputError naming the file, the line and the rule id.

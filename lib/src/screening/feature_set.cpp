@@ -49,11 +49,13 @@ void collect_segments(GEOSContextHandle_t h, const GEOSGeometry* g, size_t featu
 
 }  // namespace
 
-FeatureSet::FeatureSet(std::vector<std::pair<std::string, const GEOSGeometry*>> features)
+FeatureSet::FeatureSet(std::vector<std::pair<std::string, const GEOSGeometry*>> features,
+                       bool indexed)
     : features_(std::move(features)) {
   // Smallest code first: a site touching several features names the smallest.
   std::stable_sort(features_.begin(), features_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (!indexed) return;
   GEOSContextHandle_t h = geos::context();
   std::vector<double> buffer;
   for (size_t i = 0; i < features_.size(); ++i) {

@@ -37,7 +37,10 @@ struct Match {
 class FeatureSet {
  public:
   /// `features`: (code, geometry in the working CRS); geometries must outlive the set.
-  explicit FeatureSet(std::vector<std::pair<std::string, const GEOSGeometry*>> features);
+  /// `indexed` false: the features only, no index (a code scope — units, townships,
+  /// counties, basins — which the Screener decides from the site's location; rules
+  /// check reads the geometries): then intersects, covers and within are not called.
+  FeatureSet(std::vector<std::pair<std::string, const GEOSGeometry*>> features, bool indexed);
 
   size_t size() const { return features_.size(); }
   const GEOSGeometry* geometry(size_t i) const { return features_[i].second; }

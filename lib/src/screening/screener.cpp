@@ -5,10 +5,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_set>
 
+#include "query/plan_index.hpp"
 #include "screening/compiled_rules.hpp"
 #include "screening/feature_set.hpp"
 
@@ -40,12 +44,30 @@ using screening::CompiledRule;
 using screening::CompiledScope;
 
 /// What one thread needs of its own for line and polygon sites: GEOS prepared geometries
-/// are not shareable. Point sites need none of it (point-in-polygon kernels, segment
-/// index: immutable, shared).
+/// are not shareable. Point sites need none of it (point-in-polygon kernels, cell grids,
+/// segment index: immutable, shared).
 struct PerThread {
-  explicit PerThread(const Plan& plan, size_t sets) : locator(plan), caches(sets) {}
-  Locator locator;
+  explicit PerThread(const Plan& plan, size_t sets) : index(plan), caches(sets) {}
+  query::PlanIndex index;
   std::vector<PreparedCache> caches;
+};
+
+/// A site as the rules see it: its geometry and where it was located.
+struct SiteView {
+  const GEOSGeometry* geometry = nullptr;
+  bool polygon = false;
+  const query::PointHit* point = nullptr;  ///< a point site: its features (x, y below)
+  double x = 0, y = 0;
+  const query::Touches* touches = nullptr;  ///< a line or polygon site: what it touches
+  PerThread* thread = nullptr;              ///< a line or polygon site: prepared geometries
+};
+
+/// A `unit`, `township`, `county` or `basin` selector as members of the plan's layers
+/// (its codes matched once per feature): decided from where the site is, with no
+/// geometry or index of its own.
+struct CodeScope {
+  enum class Layer { none, units, townships, basins } layer = Layer::none;
+  std::vector<std::vector<bool>> members;  ///< per layer (basins: per level)
 };
 
 bool matches_industry(const std::vector<std::string>& prefixes, const std::string& code) {
@@ -130,7 +152,8 @@ struct Screener::Impl {
   screening::CompiledRules compiled;  ///< points into `files`
   const std::vector<std::unique_ptr<FeatureSet>>& sets;
   const std::vector<CompiledRule>& rules;
-  Locator points;  ///< shared by all threads: point queries only
+  query::PlanIndex points;       ///< shared by all threads: point queries only
+  std::vector<CodeScope> codes;  ///< per set: its members when a code scope
   std::mutex mutex;
   std::vector<std::unique_ptr<PerThread>> idle;  ///< per-thread state not in use
 
@@ -140,7 +163,44 @@ struct Screener::Impl {
         compiled(plan, files),
         sets(compiled.sets()),
         rules(compiled.rules()),
-        points(p) {}
+        points(p),
+        codes(sets.size()) {
+    std::function<void(const CompiledScope&)> walk = [&](const CompiledScope& c) {
+      for (const auto& child : c.children) walk(child);
+      using Kind = Scope::Kind;
+      const CodeScope::Layer layer = c.kind == Kind::unit ? CodeScope::Layer::units
+                                     : c.kind == Kind::township || c.kind == Kind::county
+                                         ? CodeScope::Layer::townships
+                                     : c.kind == Kind::basin ? CodeScope::Layer::basins
+                                                             : CodeScope::Layer::none;
+      if (layer != CodeScope::Layer::none && codes[c.set].layer == CodeScope::Layer::none)
+        codes[c.set] = code_scope(*sets[c.set], layer);
+    };
+    for (const CompiledRule& r : rules) {
+      if (r.scope) walk(*r.scope);
+      if (r.unless_scope) walk(*r.unless_scope);
+    }
+  }
+
+  /// The members of a code scope: the layer's features among the set's (the same plan
+  /// features, so the same geometries).
+  CodeScope code_scope(const FeatureSet& set, CodeScope::Layer layer) const {
+    std::unordered_set<const GEOSGeometry*> in_set;
+    for (size_t i = 0; i < set.size(); ++i) in_set.insert(set.geometry(i));
+    auto members_of = [&in_set](const query::LayerIndex& index) {
+      std::vector<bool> members(index.size());
+      for (size_t i = 0; i < index.size(); ++i)
+        members[i] = in_set.count(index.feature(i).geometry.get()) > 0;
+      return members;
+    };
+    CodeScope out;
+    out.layer = layer;
+    if (layer == CodeScope::Layer::units) out.members.push_back(members_of(points.units));
+    if (layer == CodeScope::Layer::townships) out.members.push_back(members_of(points.townships));
+    if (layer == CodeScope::Layer::basins)
+      for (const auto& [level, index] : points.basins) out.members.push_back(members_of(index));
+    return out;
+  }
 
   /// State for one line or polygon site: taken from the idle pool (or made) and given
   /// back when done, so there are never more than as many as sites screened at once.
@@ -161,36 +221,82 @@ struct Screener::Impl {
   }
 
   /// The site's rules, verdict and missing attributes into `out` (its location set).
-  /// `x`, `y`: the site when `point`; `t`: per-thread state for other sites.
-  void apply_rules(const Site& site, const GEOSGeometry* g, bool point, bool polygon, double x,
-                   double y, PerThread* t, SiteResult& out) const;
+  void apply_rules(const Site& site, const SiteView& v, SiteResult& out) const;
 
-  /// `x`, `y`: the site when it is a point (then the point-in-polygon kernels answer).
-  bool evaluate(const CompiledScope& c, const GEOSGeometry* site, bool point, bool polygon,
-                double x, double y, PerThread* t, Evidence& evidence) const {
+  /// A code scope from where the site is: for a point, the smallest-code member holding
+  /// it; for a line or polygon, the members it touches (the smallest code; for a polygon,
+  /// the area inside them all, summed in code order).
+  Match code_match(const CodeScope& scope, const SiteView& v) const {
+    Match m;
+    auto layer_of = [&](size_t k) -> const query::LayerIndex& {
+      return scope.layer == CodeScope::Layer::units       ? points.units
+             : scope.layer == CodeScope::Layer::townships ? points.townships
+                                                          : points.basins[k].second;
+    };
+    if (v.point) {
+      for (size_t k = 0; k < scope.members.size(); ++k) {
+        const query::PointHit& hit = *v.point;
+        const std::uint32_t found = scope.layer == CodeScope::Layer::units       ? hit.unit
+                                    : scope.layer == CodeScope::Layer::townships ? hit.township
+                                                                                 : hit.basins[k];
+        const query::LayerIndex& layer = layer_of(k);
+        const std::uint32_t i = layer.find_among(v.x, v.y, scope.members[k], found);
+        if (i == query::kNoFeature) continue;
+        const std::string& code = layer.feature(i).code;
+        if (!m.hit || code < m.code) m.code = code;
+        m.hit = true;
+      }
+      return m;
+    }
+    std::vector<std::pair<const std::string*, double>> touched;  // code, shared area
+    for (size_t k = 0; k < scope.members.size(); ++k) {
+      const std::vector<query::Touch>& touches =
+          scope.layer == CodeScope::Layer::units       ? v.touches->units
+          : scope.layer == CodeScope::Layer::townships ? v.touches->townships
+                                                       : v.touches->basins[k];
+      for (const query::Touch& t : touches)
+        if (scope.members[k][t.feature])
+          touched.emplace_back(&layer_of(k).feature(t.feature).code, t.measure);
+    }
+    if (touched.empty()) return m;
+    std::stable_sort(touched.begin(), touched.end(),
+                     [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    m.hit = true;
+    m.code = *touched.front().first;
+    if (v.polygon) {
+      m.overlap_m2 = 0;
+      for (const auto& t : touched) *m.overlap_m2 += t.second;
+    }
+    return m;
+  }
+
+  bool evaluate(const CompiledScope& c, const SiteView& v, Evidence& evidence) const {
     switch (c.kind) {
       case Scope::Kind::all:
         for (const auto& child : c.children)
-          if (!evaluate(child, site, point, polygon, x, y, t, evidence)) return false;
+          if (!evaluate(child, v, evidence)) return false;
         return true;
       case Scope::Kind::any:
         for (const auto& child : c.children)
-          if (evaluate(child, site, point, polygon, x, y, t, evidence)) return true;
+          if (evaluate(child, v, evidence)) return true;
         return false;
       case Scope::Kind::negation: {
         Evidence ignored;
-        return !evaluate(c.children.front(), site, point, polygon, x, y, t, ignored);
+        return !evaluate(c.children.front(), v, ignored);
       }
       case Scope::Kind::near: {
-        const double xy[2] = {x, y};
-        const Match m = sets[c.set]->within(site, point ? xy : nullptr, c.within_m,
-                                            t ? &t->caches[c.set] : nullptr);
+        const double xy[2] = {v.x, v.y};
+        const Match m = sets[c.set]->within(v.geometry, v.point ? xy : nullptr, c.within_m,
+                                            v.thread ? &v.thread->caches[c.set] : nullptr);
         if (m.hit) evidence.distance_m = m.distance_m;
         return m.hit;
       }
       default: {
-        const Match m = point ? sets[c.set]->covers(x, y)
-                              : sets[c.set]->intersects(site, polygon, t->caches[c.set]);
+        const CodeScope& code = codes[c.set];
+        const Match m =
+            code.layer != CodeScope::Layer::none ? code_match(code, v)
+            : v.point                            ? sets[c.set]->covers(v.x, v.y)
+                      : sets[c.set]->intersects(v.geometry, v.polygon, v.thread->caches[c.set]);
         if (!m.hit) return false;
         if (c.kind == Scope::Kind::unit)
           evidence.unit = m.code;
@@ -230,10 +336,15 @@ SiteResult Screener::screen(const Site& site) const {
   }
   SiteResult out;
   out.id = site.id;
-  const bool polygon = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
+  SiteView v;
+  v.geometry = g;
+  v.polygon = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
   std::unique_ptr<PerThread> leased = impl_->take();
-  out.location = leased->locator.locate(site.geometry);
-  impl_->apply_rules(site, g, false, polygon, 0, 0, leased.get(), out);
+  const query::Touches touches = leased->index.touching(g, v.polygon);
+  out.location = leased->index.location(touches);
+  v.touches = &touches;
+  v.thread = leased.get();
+  impl_->apply_rules(site, v, out);
   impl_->give_back(std::move(leased));
   return out;
 }
@@ -241,13 +352,18 @@ SiteResult Screener::screen(const Site& site) const {
 SiteResult Screener::screen_point(const Site& site, double x, double y) const {
   SiteResult out;
   out.id = site.id;
-  out.location = impl_->points.locate(x, y);
-  impl_->apply_rules(site, site.geometry.get(), true, false, x, y, nullptr, out);
+  const query::PointHit hit = impl_->points.locate(x, y);
+  out.location = impl_->points.location(hit);
+  SiteView v;
+  v.geometry = site.geometry.get();
+  v.point = &hit;
+  v.x = x;
+  v.y = y;
+  impl_->apply_rules(site, v, out);
   return out;
 }
 
-void Screener::Impl::apply_rules(const Site& site, const GEOSGeometry* g, bool point, bool polygon,
-                                 double x, double y, PerThread* t, SiteResult& out) const {
+void Screener::Impl::apply_rules(const Site& site, const SiteView& v, SiteResult& out) const {
   std::set<std::string> missing;
   bool any[4] = {false, false, false, false};
   for (const CompiledRule& c : rules) {
@@ -255,13 +371,10 @@ void Screener::Impl::apply_rules(const Site& site, const GEOSGeometry* g, bool p
     if (!applies(rule.applies_to, site, missing)) continue;
     Evidence evidence;
     // No scope: the whole plan area.
-    if (c.scope ? !evaluate(*c.scope, g, point, polygon, x, y, t, evidence)
-                : out.location.outside_plan)
-      continue;
+    if (c.scope ? !evaluate(*c.scope, v, evidence) : out.location.outside_plan) continue;
     if (c.unless_scope || rule.unless_applies_to) {
       Evidence ignored;
-      const bool unless_place =
-          !c.unless_scope || evaluate(*c.unless_scope, g, point, polygon, x, y, t, ignored);
+      const bool unless_place = !c.unless_scope || evaluate(*c.unless_scope, v, ignored);
       const bool unless_what =
           !rule.unless_applies_to || applies(*rule.unless_applies_to, site, missing);
       if (unless_place && unless_what) continue;
