@@ -18,7 +18,12 @@ using html::escape;
 constexpr const char* kStyle = R"(
 section.unit{break-after:page;page-break-after:always;margin-top:1.5em}
 #index{break-after:page;page-break-after:always}
-svg.unitmap{width:12cm;height:9cm;border:1px solid #999;background:#f4f8fb;float:right;margin:0 0 .5em 1em}
+.head{display:flex;gap:1em;align-items:flex-start;justify-content:space-between}
+svg.unitmap{width:12cm;height:9cm;flex:none;border:1px solid #999;background:#f4f8fb}
+.legend{list-style:none;padding:0}.legend li{margin:.15em 0}
+.swatch{display:inline-block;width:1.2em;height:.8em;margin-right:.4em;vertical-align:middle;opacity:.7}
+.swatch.prohibit{background:#d7191c}.swatch.restrict{background:#ff7f00}
+.swatch.encourage{background:#1a9641}.swatch.permit{background:#607d8b}
 svg.unitmap .unit{fill:#e8efe0;stroke:#333;stroke-width:2;vector-effect:non-scaling-stroke}
 svg.unitmap path{fill-rule:evenodd}
 svg.unitmap .prohibit{fill:#d7191c;fill-opacity:.45;stroke:#d7191c;stroke-width:1;vector-effect:non-scaling-stroke}
@@ -29,7 +34,7 @@ td.prohibit{color:#b2182b;font-weight:bold}td.restrict{color:#d95f02;font-weight
 td.encourage{color:#1a9641;font-weight:bold}td.permit{color:#455a64;font-weight:bold}
 .whole{font-weight:bold}
 h3{clear:none;margin:.6em 0 .2em}
-table.list{clear:both;width:100%}
+table.list{width:100%}
 @media print{body{margin:0;font-size:10pt}h2{margin-top:0}}
 )";
 
@@ -63,7 +68,9 @@ void write_list(std::ostream& out, const UnitList& u, RuleList which, const char
         fmt::format("<span class=\"{}\">{}</span><br>{}<br>{}", l.whole_unit ? "whole" : "",
                     escape(coverage_text(l)), km2_text(l.area_m2), escape(scope_text(rule)));
     if (l.unless_area_m2)
-      where += fmt::format("<br>exception's place: {}", km2_text(*l.unless_area_m2));
+      where += *l.unless_area_m2 > 0
+                   ? fmt::format("<br>exception's place: {}", km2_text(*l.unless_area_m2))
+                   : std::string("<br>exception's place: not in this unit");
     out << fmt::format(
         "<tr><td class=\"{0}\">{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td>"
         "<td>{5}</td><td>{6}</td></tr>\n",
@@ -73,6 +80,23 @@ void write_list(std::ostream& out, const UnitList& u, RuleList which, const char
   out << "</table>\n";
 }
 
+/// What the map shows: each drawn rule's colour and share, then the whole-unit rules.
+void write_legend(std::ostream& out, const UnitList& u) {
+  out << "<ul class=\"legend\">";
+  std::string whole;
+  for (const ListedRule& l : u.rules) {
+    if (l.whole_unit) {
+      whole += (whole.empty() ? "" : ", ") + escape(l.rule->id);
+      continue;
+    }
+    out << fmt::format("<li><span class=\"swatch {}\"></span>{} {}: {}</li>",
+                       to_string(l.rule->effect), escape(l.rule->id), escape(l.rule->title),
+                       escape(coverage_text(l)));
+  }
+  if (!whole.empty()) out << "<li class=\"whole\">Whole unit: " << whole << "</li>";
+  out << "</ul>\n";
+}
+
 void write_map(std::ostream& out, const UnitList& u) {
   if (u.geometry.is_null() || u.geometry.is_empty()) return;
   const Extent e = u.geometry.extent();
@@ -80,10 +104,11 @@ void write_map(std::ostream& out, const UnitList& u) {
   out << "<svg class=\"unitmap\" viewBox=\"" << svg.view_box(e)
       << "\" preserveAspectRatio=\"xMidYMid meet\" xmlns=\"http://www.w3.org/2000/svg\">"
       << "<path class=\"unit\" d=\"" << svg.path(u.geometry.get()) << "\"/>";
-  // Positive lists under negative ones, prohibit on top: the strictest stays visible.
+  // Rules covering the whole unit are not drawn (they would hide the others; the legend
+  // names them). Positive lists under negative ones, prohibit on top.
   for (Effect effect : {Effect::permit, Effect::encourage, Effect::restrict, Effect::prohibit})
     for (const ListedRule& l : u.rules)
-      if (l.rule->effect == effect && !l.piece.is_null())
+      if (l.rule->effect == effect && !l.whole_unit && !l.piece.is_null())
         out << "<path class=\"" << to_string(effect) << "\" d=\"" << svg.path(l.piece.get())
             << "\"><title>" << escape(l.rule->id) << ' ' << escape(l.rule->title)
             << "</title></path>";
@@ -122,10 +147,14 @@ void write_unit_lists_html(const UnitListReport& report, const std::string& path
   for (const UnitList& u : units) {
     out << "<section class=\"unit\" id=\"u-" << escape(u.code) << "\">\n<h2>" << escape(u.code)
         << ' ' << escape(u.name) << "</h2>\n";
-    write_map(out, u);
+    out << "<div class=\"head\"><div>";
     out << "<p>Managed by " << escape(u.township) << ' ' << escape(u.township_name);
     if (!u.county.empty()) out << ", county " << escape(u.county) << ' ' << escape(u.county_name);
     out << ". Area " << km2_text(u.area_m2) << ".</p>\n";
+    write_legend(out, u);
+    out << "</div>";
+    write_map(out, u);
+    out << "</div>\n";
     if (!u.error.empty()) out << "<p>" << escape(u.error) << "</p>\n";
     write_list(out, u, RuleList::negative, "负面清单 (negative list)");
     write_list(out, u, RuleList::positive, "正面清单 (positive list)");
