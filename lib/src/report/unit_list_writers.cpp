@@ -188,12 +188,19 @@ void create(OGRLayer& layer, OGRFeature& feature, const std::string& path,
                      Where(path, layer_name));
 }
 
-/// A sheet name Excel accepts: at most 31 characters, none of []:*?/\.
+/// The county's code and name as a sheet name Excel accepts: at most 31 characters (cut
+/// on a UTF-8 character's start), none of []:*?/\.
 std::string sheet_name(const UnitList& u) {
-  std::string name = u.county.empty() ? "no county" : u.county;
+  std::string name = u.county.empty()        ? "no county"
+                     : u.county_name.empty() ? u.county
+                                             : u.county + " " + u.county_name;
   for (char& c : name)
     if (std::string("[]:*?/\\").find(c) != std::string::npos) c = '_';
-  return name.substr(0, 31);
+  size_t characters = 0;
+  for (size_t i = 0; i < name.size(); ++i)
+    if ((static_cast<unsigned char>(name[i]) & 0xC0) != 0x80 && ++characters > 31)
+      return name.substr(0, i);
+  return name;
 }
 
 void write_xlsx(const UnitListReport& report, const std::string& path) {
