@@ -1420,6 +1420,87 @@ def cut_main_at_plan_gaps(river_feats, units, adj, plan, stats):
     return out
 
 
+def grid_route(region, a, b, step=100.0):
+    """Shortest 8-connected grid path from a to b inside `region` (both in it)."""
+    import heapq
+    minx, miny, maxx, maxy = region.bounds
+    pr = prep(region)
+    inside = {}
+
+    def ok(c):
+        if c not in inside:
+            inside[c] = pr.contains(Point(minx + c[0] * step, miny + c[1] * step))
+        return inside[c]
+
+    s = (round((a[0] - minx) / step), round((a[1] - miny) / step))
+    t = (round((b[0] - minx) / step), round((b[1] - miny) / step))
+    dist, prev, heap = {s: 0.0}, {}, [(0.0, s)]
+    while heap:
+        d, c = heapq.heappop(heap)
+        if c == t:
+            break
+        if d > dist[c]:
+            continue
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                n = (c[0] + di, c[1] + dj)
+                if (di or dj) and ok(n):
+                    nd = d + step * (1.4142135623730951 if di and dj else 1.0)
+                    if nd < dist.get(n, 1e300):
+                        dist[n], prev[n] = nd, c
+                        heapq.heappush(heap, (nd, n))
+    assert t in dist, 'no route'
+    path = [t]
+    while path[-1] != s:
+        path.append(prev[path[-1]])
+    return [(minx + i * step, miny + j * step) for i, j in reversed(path)]
+
+
+def reroute_tributaries(river_feats, units, stats):
+    """A schematic tributary crossing a unit that a main river also leaves (the unit would
+    drain two ways) is redrawn around it: between the units before and after it, the
+    shortest way through those two (600 m inside their outlines), smoothed; the rest of
+    the line, sections on it included, keeps its vertices. 竹皮河 so runs from 掇刀区 to
+    沙洋县 (as the real river does) instead of through a 钟祥 unit on the Han."""
+    finder = UnitFinder(units)
+    geom = {u['code']: u['geom'] for u in units}
+    wl = work_lines(river_feats)
+    main_exit = defaultdict(set)
+    for k, l in wl:
+        if river_feats[k]['CLASS'] == 'main':
+            rr = river_runs(l, finder)
+            for a, b in zip(rr, rr[1:]):
+                main_exit[a[0]].add(b[0])
+    out, moved = [], []
+    for f in river_feats:
+        if f['CLASS'] == 'main':
+            out.append(f)
+            continue
+        w = LineString([wgs_to_work(*c) for c in f['geom'].coords])
+        rr = river_runs(w, finder)
+        for m in range(1, len(rr) - 1):
+            x, before, after = rr[m][0], rr[m - 1], rr[m + 1]
+            if not main_exit[x] or main_exit[x] == {after[0]}:
+                continue
+            # leave `before` half-way along its run, rejoin 1 km into `after`'s run
+            head = substring(w, 0, (before[1] + before[2]) / 2)
+            tail = substring(w, min(after[1] + 1000.0, (after[1] + after[2]) / 2), w.length)
+            region = unary_union([geom[before[0]], geom[after[0]]]).buffer(-600.0)
+            path = LineString(grid_route(region, head.coords[-1], tail.coords[0])).simplify(150.0)
+            mid = chaikin([head.coords[-2]] + list(path.coords) + [tail.coords[1]], 3)[1:-1]
+            new = LineString(list(head.coords)[:-1] + [tuple(p) for p in mid] + list(tail.coords)[1:])
+            assert new.is_simple and x not in [r[0] for r in river_runs(new, finder)], f['NAME']
+            # the tail keeps the source's lon/lat vertices (sections on it stay on it)
+            n_tail = len(tail.coords) - 1
+            ll = [work_to_wgs(*c) for c in list(new.coords)[:len(new.coords) - n_tail]]
+            f = dict(f, geom=LineString(ll + list(f['geom'].coords)[-n_tail:]))
+            moved.append((f['NAME'], x, before[0], after[0]))
+            break
+        out.append(f)
+    stats['rerouted'] = moved
+    return out
+
+
 def build_network(units, river_feats, adj, stats):
     """Sets u['downstream'] of every unit ('' = the water leaves the plan there):
     - where rivers flow from a unit into others, the one a main river (汉江) enters, else
@@ -2497,6 +2578,7 @@ def main(argv=None):
     log('stage 8: drainage network and the sections on it')
     adj = unit_adjacency(cov['units'])
     rivers = cut_main_at_plan_gaps(rivers, cov['units'], adj, cov['boundary'], stats)
+    rivers = reroute_tributaries(rivers, cov['units'], stats)
     build_network(cov['units'], rivers, adj, stats)
     sections = place_network_sections(sections, cov['units'], rivers, stats)
 
@@ -2811,7 +2893,11 @@ def write_readme(out, stats, cov, town_rows, ref):
     a('(%s; the bank\'s other vertices are unchanged: rivers.shp has one more feature),'
       % '; '.join('%.0f m of it, %.0f m from the plan' % (ct['gap_m'], ct['plan_m'])
                   for ct in stats['han_cuts']))
-    a('so that no river carries water into a unit it does not touch. Checked on the written files:')
+    a('so that no river carries water into a unit it does not touch. A schematic tributary that crossed')
+    a('a unit the Han also leaves (which would drain two ways) is redrawn around it, between the units')
+    a('before and after it: %s; the rest of the line keeps its vertices.'
+      % '; '.join('%s around %s, from %s to %s' % r for r in stats['rerouted']))
+    a('Checked on the written files:')
     a('every `DOWNSTREAM` touches its unit and agrees with the rivers, no cycle, every unit reaches an')
     a('outlet through at least one section. Units per outlet:')
     a('%s.' % ', '.join('%s %d' % kv for kv in sorted(net['units_per_outlet'].items())))
