@@ -8,6 +8,7 @@
 //   basinkit-bench screen --sites 100000,1000000 --threads 2
 //   basinkit-bench locate --sites 1000000
 //   basinkit-bench rules-list --units 10000 --sites 0 --threads 2
+//   basinkit-bench limit --sites 1000000     # issue 13's three rules, GEOS-C loop, near alone
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -149,6 +151,33 @@ void run_locate(const Options& o, const GeneratedPlan& g, std::vector<Row>& rows
   }
 }
 
+/// Issue 13's screen at the limit: the three rules together, without the unit rule, each
+/// alone; the plain GEOS-C loop as the yardstick; the near test alone (library call).
+void run_limit(const Options& o, const GeneratedPlan& g, std::vector<Row>& rows) {
+  const std::int64_t n = o.sites.empty() ? g.sites : o.sites.back();
+  const SitesFile sites = sites_of(g, n);
+  const std::map<std::string, std::string> rules = write_limit_rules(plan_dir(g));
+  const std::string s = count_label(n);
+  const std::pair<const char*, const char*> screens[] = {
+      {"all", "unit ['*'] + river 1 km + zone rules"},
+      {"river_zone", "river 1 km + zone rules"},
+      {"unit", "unit ['*'] rule alone"},
+      {"river", "river 1 km rule alone"},
+      {"zone", "zone rule alone"}};
+  for (const auto& [key, what] : screens) {
+    const std::string label = fmt::format("screen {} points, {} (JSON)", s, what);
+    rows.push_back(in_child(label, [&, key = std::string(key)] {
+      return bench_screen(label, g.manifest_path, sites, rules.at(key), o.threads);
+    }));
+  }
+  const std::string loop = fmt::format("unit of each of {} points, plain GEOS-C loop", s);
+  rows.push_back(
+      in_child(loop, [&] { return bench_geos_loop(loop, g.manifest_path, sites, o.threads); }));
+  const std::string near = fmt::format("{} points within 1 km of main rivers, test alone", s);
+  rows.push_back(
+      in_child(near, [&] { return bench_near(near, g.manifest_path, sites, o.threads); }));
+}
+
 /// Runs postgis_bench.sh on the plan and turns its RESULT lines into rows.
 void run_postgis(const Options& o, const GeneratedPlan& g, const std::string& load_label,
                  const std::string& near_label, const std::string& overlaps_label,
@@ -187,6 +216,10 @@ void run_postgis(const Options& o, const GeneratedPlan& g, const std::string& lo
       parsed.sites = g.sites;
     } else if (key == "near_rivers") {
       parsed.workload = near_label;
+      parsed.sites = g.sites;
+    } else if (key == "screen") {
+      parsed.workload = fmt::format("screen {} points, unit ['*'] + river 1 km + zone rules",
+                                    count_label(g.sites));
       parsed.sites = g.sites;
     } else if (key == "overlaps") {
       parsed.workload = overlaps_label;
@@ -236,6 +269,7 @@ void run_all(const Options& o, std::vector<Row>& rows) {
                           o.threads);
   }));
   run_validate(o, rows, &big);
+  run_limit(o, big, rows);
   if (o.postgis)
     run_postgis(o, big, load_label, near_label, overlaps_label, overlay_label, locate_label, rows);
 }
@@ -262,8 +296,10 @@ int main(int argc, char** argv) {
   CLI::App* locate = app.add_subcommand("locate", "the unit of each point site");
   CLI::App* rules_list =
       app.add_subcommand("rules-list", "every unit's list of rules (demo-shaped rules)");
+  CLI::App* limit = app.add_subcommand(
+      "limit", "three-rule screen, each rule alone, the GEOS-C loop, the near test alone");
   CLI::App* all = app.add_subcommand("all", "every workload; with --postgis, PostGIS beside it");
-  for (CLI::App* c : {screen, locate, rules_list, all}) {
+  for (CLI::App* c : {screen, locate, rules_list, limit, all}) {
     c->add_option("--units", o.units, "plan sizes (units); sites go in the largest")
         ->delimiter(',');
     c->add_option("--sites", o.sites, "site counts (the largest is generated)")->delimiter(',');
@@ -285,6 +321,7 @@ int main(int argc, char** argv) {
       if (screen->parsed()) run_screen(o, g, rows);
       if (locate->parsed()) run_locate(o, g, rows);
       if (rules_list->parsed()) run_rules_list(o, g, rows);
+      if (limit->parsed()) run_limit(o, g, rows);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

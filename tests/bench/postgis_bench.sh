@@ -14,7 +14,7 @@
 #
 # Output: a human-readable log on stderr, and one line per result on stdout:
 #   RESULT <tab> key <tab> load_s <tab> work_s <tab> peak_mib <tab> cpu_s <tab> note
-# (key: load, unit_of_points, near_rivers, overlaps, overlay; "-" for no value;
+# (key: load, unit_of_points, near_rivers, screen, overlaps, overlay; "-" for no value;
 # peak_mib is the VmHWM of the backend that ran the query, parallel workers not included;
 # cpu_s is the CPU time of the backend and its parallel workers, mean per run).
 set -euo pipefail
@@ -59,12 +59,13 @@ calc() { awk "BEGIN { printf \"%.3f\", $* }"; }
 # ---- load: GDAL read + COPY, then indexes, statistics and subdivided rivers
 t0=$(now)
 ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$port dbname=bench user=postgres" "$gpkg" \
-  units townships rivers zones sites -lco GEOMETRY_NAME=geom -lco FID=fid \
+  units townships basins rivers zones sites -lco GEOMETRY_NAME=geom -lco FID=fid \
   -lco SPATIAL_INDEX=NONE --config PG_USE_COPY YES
 t1=$(now)
 sql <<'SQL'
 CREATE INDEX ON units USING gist (geom);
 CREATE INDEX ON townships USING gist (geom);
+CREATE INDEX ON basins USING gist (geom);
 CREATE INDEX ON rivers USING gist (geom);
 CREATE INDEX ON zones USING gist (geom);
 CREATE INDEX ON sites USING gist (geom);
@@ -72,6 +73,9 @@ CREATE INDEX ON sites USING gist (geom);
 CREATE TABLE rivers_sub AS
   SELECT fid AS river, ST_Subdivide(geom, 32) AS geom FROM rivers WHERE class = 'main';
 CREATE INDEX ON rivers_sub USING gist (geom);
+-- Every river, cut alike, for the whole screen's river rule.
+CREATE TABLE rivers_all_sub AS SELECT fid AS river, ST_Subdivide(geom, 32) AS geom FROM rivers;
+CREATE INDEX ON rivers_all_sub USING gist (geom);
 VACUUM ANALYZE;
 SQL
 t2=$(now)
@@ -126,6 +130,27 @@ time_query unit_of_points \
 # (2) the points within 1 km of a main river (subdivided)
 time_query near_rivers \
   "SELECT s.fid FROM sites s WHERE EXISTS (SELECT 1 FROM rivers_sub r WHERE ST_DWithin(s.geom, r.geom, 1000))"
+# (2b) the whole screen of basinkit-bench limit, as SQL: where each site is (unit,
+# township and county, the basin of each level: the smallest code holding it, as basinkit
+# locates), the three rules (`unit: ["*"]` restrict, within 1 km of any river prohibit,
+# in any zone prohibit) and the verdict per site.
+time_query screen \
+  "SELECT s.fid, l.unit, l.township, l.county, l.basin_l1, l.basin_l2, l.basin_l3,
+     r.near_river, r.in_zone,
+     CASE WHEN r.near_river OR r.in_zone THEN 'prohibited'
+          WHEN l.unit IS NOT NULL THEN 'restricted' ELSE 'unlisted' END AS verdict
+   FROM sites s
+   CROSS JOIN LATERAL (SELECT
+     (SELECT min(u.unit_code) FROM units u WHERE ST_Intersects(u.geom, s.geom)) AS unit,
+     (SELECT min(t.town_code) FROM townships t WHERE ST_Intersects(t.geom, s.geom)) AS township,
+     (SELECT t.cnty_code FROM townships t WHERE ST_Intersects(t.geom, s.geom)
+        ORDER BY t.town_code LIMIT 1) AS county,
+     (SELECT min(b.bsn_code) FROM basins b WHERE b.level = 1 AND ST_Intersects(b.geom, s.geom)) AS basin_l1,
+     (SELECT min(b.bsn_code) FROM basins b WHERE b.level = 2 AND ST_Intersects(b.geom, s.geom)) AS basin_l2,
+     (SELECT min(b.bsn_code) FROM basins b WHERE b.level = 3 AND ST_Intersects(b.geom, s.geom)) AS basin_l3) l
+   CROSS JOIN LATERAL (SELECT
+     EXISTS (SELECT 1 FROM rivers_all_sub r WHERE ST_DWithin(s.geom, r.geom, 1000)) AS near_river,
+     EXISTS (SELECT 1 FROM zones z WHERE ST_Intersects(z.geom, s.geom)) AS in_zone) r"
 # (3) overlaps among units: pairs whose interiors share area, and that area
 time_query overlaps \
   "SELECT a.unit_code AS a, b.unit_code AS b, ST_Area(ST_Intersection(a.geom, b.geom)) AS area

@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <gdal_priv.h>
 #include <gdal_utils.h>
+#include <geos_c.h>
+#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -19,6 +21,8 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
+
+#include "screening/compiled_rules.hpp"
 
 namespace basinkit::bench {
 namespace {
@@ -32,6 +36,25 @@ void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+/// Items [0, items) in `n` contiguous parts, part k handled by part(k, begin, end) on a
+/// thread of its own (part 0 on this one); the sum of what the parts return.
+template <typename Part>
+std::int64_t on_threads(size_t items, int n, Part&& part) {
+  std::vector<std::int64_t> sums(static_cast<size_t>(n), 0);
+  auto run = [&](int k) {
+    sums[static_cast<size_t>(k)] =
+        part(k, items * static_cast<size_t>(k) / static_cast<size_t>(n),
+             items * static_cast<size_t>(k + 1) / static_cast<size_t>(n));
+  };
+  std::vector<std::thread> workers;
+  for (int k = 1; k < n; ++k) workers.emplace_back(run, k);
+  run(0);
+  for (auto& w : workers) w.join();
+  std::int64_t total = 0;
+  for (std::int64_t v : sums) total += v;
+  return total;
 }
 
 SiteSource source_of(const SitesFile& sites) {
@@ -105,28 +128,22 @@ Row bench_locate(const std::string& workload, const std::string& manifest, const
   const Locator locator(plan);
   SiteReader reader(source_of(sites), plan.working_crs);
   std::vector<std::string> errors;
-  std::vector<std::int64_t> found(static_cast<size_t>(n), 0);
+  std::int64_t in_units = 0;
   for (;;) {
     const std::vector<Site> chunk = reader.next(4096, &errors);
     if (chunk.empty()) break;
     row.sites += static_cast<std::int64_t>(chunk.size());
-    auto part = [&](int k) {
-      const size_t begin = chunk.size() * static_cast<size_t>(k) / static_cast<size_t>(n);
-      const size_t end = chunk.size() * static_cast<size_t>(k + 1) / static_cast<size_t>(n);
+    in_units += on_threads(chunk.size(), n, [&](int, size_t begin, size_t end) {
+      std::int64_t found = 0;
       for (size_t i = begin; i < end; ++i)
-        found[static_cast<size_t>(k)] += locator.locate(chunk[i].geometry).unit.has_value();
-    };
-    std::vector<std::thread> workers;
-    for (int k = 1; k < n; ++k) workers.emplace_back(part, k);
-    part(0);
-    for (auto& w : workers) w.join();
+        found += locator.locate(chunk[i].geometry).unit.has_value();
+      return found;
+    });
   }
   row.work_s = seconds_since(t1);
   row.wall_s = row.load_s + row.work_s;
   row.peak_mib = peak_rss_mib();
   row.cpu_s = cpu_seconds();
-  std::int64_t in_units = 0;
-  for (auto f : found) in_units += f;
   row.note = fmt::format("{} threads; {} of {} sites in a unit", n, in_units, row.sites);
   return row;
 }
@@ -229,6 +246,175 @@ rules:
       near: { layer: rivers, where: "CLASS = 'main'", within_m: 1000 }
 )");
   return path;
+}
+
+std::map<std::string, std::string> write_limit_rules(const std::string& dir) {
+  const std::map<std::string, std::string> rules = {{"unit", R"(  - id: R-UNIT
+    list: negative
+    effect: restrict
+    title: every unit
+    basis: bench
+    scope: { unit: ["*"] }
+)"},
+                                                    {"river", R"(  - id: R-RIVER
+    list: negative
+    effect: prohibit
+    title: within 1 km of a river
+    basis: bench
+    scope: { near: { layer: rivers, within_m: 1000 } }
+)"},
+                                                    {"zone", R"(  - id: R-ZONE
+    list: negative
+    effect: prohibit
+    title: in a zone
+    basis: bench
+    scope: { in: { layer: zones } }
+)"}};
+  std::map<std::string, std::string> paths;
+  auto write = [&](const std::string& key, const std::string& text) {
+    paths[key] = (std::filesystem::path(dir) / fmt::format("bench_limit_{}.yaml", key)).string();
+    write_file(paths[key], "name: bench " + key + "\nlevel: city\nrules:\n" + text);
+  };
+  for (const auto& [key, rule] : rules) write(key, rule);
+  write("all", rules.at("unit") + rules.at("river") + rules.at("zone"));
+  write("river_zone", rules.at("river") + rules.at("zone"));  // what the unit rule adds to
+  return paths;
+}
+
+Row bench_geos_loop(const std::string& workload, const std::string& manifest,
+                    const SitesFile& sites, int threads) {
+  Row row;
+  row.workload = workload;
+  row.tool = "GEOS-C loop";
+  const auto t0 = Clock::now();
+  GDALAllRegister();
+  const std::string gpkg = (std::filesystem::path(manifest).parent_path() / "plan.gpkg").string();
+  GEOSContextHandle_t h = GEOS_init_r();
+  std::vector<GEOSGeometry*> units;
+  {
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR));
+    if (!ds) throw std::runtime_error("cannot open " + gpkg);
+    OGRLayer* layer = ds->GetLayerByName("units");
+    std::vector<unsigned char> wkb;
+    for (auto& f : *layer) {
+      const OGRGeometry* g = f->GetGeometryRef();
+      if (!g) continue;
+      wkb.resize(static_cast<size_t>(g->WkbSize()));
+      g->exportToWkb(wkbNDR, wkb.data());
+      units.push_back(GEOSGeomFromWKB_buf_r(h, wkb.data(), wkb.size()));
+    }
+  }
+  GEOSSTRtree* tree = GEOSSTRtree_create_r(h, 10);
+  for (size_t i = 0; i < units.size(); ++i)
+    GEOSSTRtree_insert_r(h, tree, units[i], reinterpret_cast<void*>(i));
+  row.load_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  std::vector<double> xy;
+  {
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(sites.path.c_str(), GDAL_OF_VECTOR));
+    if (!ds) throw std::runtime_error("cannot open " + sites.path);
+    for (auto& f : *ds->GetLayerByName(sites.layer.c_str())) {
+      const OGRGeometry* g = f->GetGeometryRef();
+      if (!g || wkbFlatten(g->getGeometryType()) != wkbPoint) continue;
+      xy.push_back(g->toPoint()->getX());
+      xy.push_back(g->toPoint()->getY());
+    }
+  }
+  row.sites = static_cast<std::int64_t>(xy.size() / 2);
+  {  // GEOS builds the tree on the first query: before the threads share it.
+    GEOSGeometry* probe = GEOSGeom_createPointFromXY_r(h, 0, 0);
+    GEOSSTRtree_query_r(
+        h, tree, probe, [](void*, void*) {}, nullptr);
+    GEOSGeom_destroy_r(h, probe);
+  }
+  const int n = thread_count(threads);
+  const std::int64_t in_units = on_threads(xy.size() / 2, n, [&](int, size_t begin, size_t end) {
+    GEOSContextHandle_t c = GEOS_init_r();
+    std::vector<const GEOSPreparedGeometry*> prepared(units.size(), nullptr);
+    struct Query {
+      GEOSContextHandle_t c;
+      const std::vector<GEOSGeometry*>* units;
+      std::vector<const GEOSPreparedGeometry*>* prepared;
+      GEOSGeometry* point;
+      bool hit;
+    } q{c, &units, &prepared, nullptr, false};
+    std::int64_t found = 0;
+    for (size_t i = begin; i < end; ++i) {
+      q.point = GEOSGeom_createPointFromXY_r(c, xy[2 * i], xy[2 * i + 1]);
+      q.hit = false;
+      GEOSSTRtree_query_r(
+          c, tree, q.point,
+          [](void* item, void* data) {
+            auto* q = static_cast<Query*>(data);
+            const size_t u = reinterpret_cast<size_t>(item);
+            if (q->hit) return;
+            if (!(*q->prepared)[u]) (*q->prepared)[u] = GEOSPrepare_r(q->c, (*q->units)[u]);
+            q->hit = GEOSPreparedIntersects_r(q->c, (*q->prepared)[u], q->point) == 1;
+          },
+          &q);
+      found += q.hit;
+      GEOSGeom_destroy_r(c, q.point);
+    }
+    for (const GEOSPreparedGeometry* p : prepared)
+      if (p) GEOSPreparedGeom_destroy_r(c, p);
+    GEOS_finish_r(c);
+    return found;
+  });
+  row.work_s = seconds_since(t1);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+  GEOSSTRtree_destroy_r(h, tree);
+  for (GEOSGeometry* g : units) GEOSGeom_destroy_r(h, g);
+  GEOS_finish_r(h);
+  row.note = fmt::format("{} threads; {} of {} sites in a unit (OGR read, STRtree, prepared)", n,
+                         in_units, row.sites);
+  return row;
+}
+
+Row bench_near(const std::string& workload, const std::string& manifest, const SitesFile& sites,
+               int threads) {
+  Row row;
+  row.workload = workload;
+  row.tool = "basinkit";
+  const auto t0 = Clock::now();
+  const Plan plan = load_plan(manifest);
+  std::vector<RuleFile> files;
+  files.push_back(read_rules(write_river_rules(std::filesystem::path(manifest).parent_path())));
+  const screening::CompiledRules compiled(plan, files);  // the rule's rivers and their index
+  const screening::FeatureSet& rivers = *compiled.sets().front();
+  row.load_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  const int n = thread_count(threads);
+  SiteReader reader(source_of(sites), plan.working_crs);
+  std::vector<std::string> errors;
+  std::int64_t total = 0;
+  GEOSContextHandle_t h = geos::context();
+  for (;;) {
+    const std::vector<Site> chunk = reader.next(65536, &errors);
+    if (chunk.empty()) break;
+    row.sites += static_cast<std::int64_t>(chunk.size());
+    std::vector<double> xy(2 * chunk.size());
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      GEOSGeomGetX_r(h, chunk[i].geometry.get(), &xy[2 * i]);
+      GEOSGeomGetY_r(h, chunk[i].geometry.get(), &xy[2 * i + 1]);
+    }
+    total += on_threads(chunk.size(), n, [&](int, size_t begin, size_t end) {
+      std::int64_t near = 0;
+      for (size_t i = begin; i < end; ++i)
+        near += rivers.within(nullptr, &xy[2 * i], 1000, nullptr).hit;
+      return near;
+    });
+  }
+  row.work_s = seconds_since(t1);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+  row.note = fmt::format(
+      "{} threads; FeatureSet::within of every site (no locate, no report); {} "
+      "within 1 km of a main river",
+      n, total);
+  return row;
 }
 
 SitesFile first_sites(const std::string& source, const std::string& layer, std::int64_t count,

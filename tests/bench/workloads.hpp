@@ -4,6 +4,7 @@
 
 #include <basinkit/validate.hpp>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -41,6 +42,24 @@ Row bench_rules_list(const std::string& workload, const std::string& manifest,
 /// Rule files written by the bench into `dir`: the demo-shaped list (1 km river rule on
 /// C26, drinking-water and red-line zone rules, a unit glob rule, a chemical-park permit)
 std::string write_river_rules(const std::string& dir);
+
+/// The three rules of issue 13's screen at the limit, each in a file of its own and all
+/// together: `unit: ["*"]` (restrict), `near: {layer: rivers, within_m: 1000}` (prohibit),
+/// `in: {layer: zones}` (prohibit). Keys "all", "unit", "river", "zone", "river_zone"
+/// (all but the unit rule) → file path.
+std::map<std::string, std::string> write_limit_rules(const std::string& dir);
+
+/// The yardstick: a plain GEOS-C loop, no basinkit — the units read with OGR, a GEOS
+/// STRtree over them, and on `threads` threads the units holding each site (prepared
+/// geometries, one set per thread, point-in-polygon), the sites read with OGR first.
+Row bench_geos_loop(const std::string& workload, const std::string& manifest,
+                    const SitesFile& sites, int threads);
+
+/// The near test alone, as a library call: for every site, is a main river within 1 km
+/// (the rule's feature set, its segment index), sites read through SiteReader; beside
+/// PostGIS's `EXISTS (… ST_DWithin …)` on subdivided rivers.
+Row bench_near(const std::string& workload, const std::string& manifest, const SitesFile& sites,
+               int threads);
 
 /// Copies the first `count` features of `layer` of `source` into DIR/sites<count>.gpkg
 /// (reused when present).
