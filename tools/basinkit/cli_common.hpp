@@ -48,6 +48,7 @@ void register_locate(CLI::App& app, Action& action);
 void register_validate(CLI::App& app, Action& action);
 void register_screen(CLI::App& app, Action& action);
 void register_rules(CLI::App& app, Action& action);
+void register_diff(CLI::App& app, Action& action);
 void register_rules_list(CLI::App& rules, Action& action);  ///< `rules list`, under `rules`
 
 /// The provenance of a report on `plan` and the rule files at `rule_paths` (role "rules").

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   register_validate(app, action);
   register_screen(app, action);
   register_rules(app, action);
+  register_diff(app, action);
   set_command_line(argc, argv);
   try {
     app.parse(argc, argv);

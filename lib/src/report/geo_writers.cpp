@@ -39,33 +39,46 @@ std::string finding_geometry(const Finding& f, ToLonLat& to_lonlat, const std::s
 unsigned write_table_layer(GDALDataset& ds, TableFormat format, const std::string& type,
                            const std::vector<const Finding*>& findings, OGRSpatialReference* srs,
                            const std::string& path) {
-  Where where(path, type);
-  OGRLayer* layer = create_table_layer(ds, format, type, srs, flat_columns(), path);
+  return write_table_rows(
+      ds, format, type, flat_columns(), findings.size(),
+      [&findings](size_t i) {
+        const Finding& f = *findings[i];
+        return TableRow{flat_values(f), report_geometry(f),
+                        fmt::format("the finding ({})", fmt::join(f.codes, ", "))};
+      },
+      srs, path);
+}
+
+}  // namespace
+
+unsigned write_table_rows(GDALDataset& ds, TableFormat format, const std::string& name,
+                          const std::vector<Column>& columns, size_t count,
+                          const std::function<TableRow(size_t)>& row_of, OGRSpatialReference* srs,
+                          const std::string& path) {
+  Where where(path, name);
+  OGRLayer* layer = create_table_layer(ds, format, name, srs, columns, path);
   const bool transactions = has_transactions(ds);
   unsigned kinds = 0;
   if (transactions && ds.StartTransaction() != OGRERR_NONE)
     throw InputError(fmt::format("cannot start a transaction{}", gdal_detail()), where);
-  for (const Finding* f : findings) {
+  for (size_t i = 0; i < count; ++i) {
+    TableRow row = row_of(i);
     OGRFeature feature(layer->GetLayerDefn());
-    set_fields(feature, flat_values(*f));
-    if (format == TableFormat::gpkg)
-      if (OgrGeometryPtr g = report_geometry(*f)) {
-        kinds |= geometry_kinds(g.get());
-        feature.SetGeometryDirectly(g.release());
-      }
+    set_fields(feature, row.values);
+    if (format == TableFormat::gpkg && row.geometry) {
+      kinds |= geometry_kinds(row.geometry.get());
+      feature.SetGeometryDirectly(row.geometry.release());
+    }
     if (layer->CreateFeature(&feature) != OGRERR_NONE) {
       const std::string detail = gdal_detail();
       if (transactions) ds.RollbackTransaction();
-      throw InputError(
-          fmt::format("cannot write the finding ({}){}", fmt::join(f->codes, ", "), detail), where);
+      throw InputError(fmt::format("cannot write {}{}", row.what, detail), where);
     }
   }
   if (transactions && ds.CommitTransaction() != OGRERR_NONE)
     throw InputError(fmt::format("cannot commit the layer{}", gdal_detail()), where);
   return kinds;
 }
-
-}  // namespace
 
 void write_geojson_file(const FindingReport& report, const std::string& path) {
   const QuietGdal quiet;

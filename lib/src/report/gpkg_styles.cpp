@@ -177,6 +177,19 @@ LayerStyle effect_style(const std::string& layer, unsigned kinds) {
   return style;
 }
 
+LayerStyle change_style(const std::string& layer, unsigned kinds) {
+  LayerStyle style;
+  style.layer = layer;
+  style.field = "change";
+  style.categories = {
+      {"added", {26, 150, 65}},      {"removed", {215, 25, 28}},    {"recoded", {31, 120, 180}},
+      {"split", {152, 78, 163}},     {"merged", {0, 150, 136}},     {"reshaped", {255, 127, 0}},
+      {"reassigned", {166, 86, 40}}, {"reparented", {128, 128, 0}}, {"attribute", {120, 120, 120}}};
+  style.label_field = "new_codes";
+  style.kinds = kinds;
+  return style;
+}
+
 std::string style_qml(const LayerStyle& style) {
   const std::vector<Kind> kinds = drawn_kinds(style);
   std::string categories, symbols;

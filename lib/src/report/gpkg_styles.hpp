@@ -52,6 +52,11 @@ LayerStyle site_style(const std::string& layer, unsigned kinds);
 /// orange, encourage green, permit blue-grey), labelled with the `rule` id.
 LayerStyle effect_style(const std::string& layer, unsigned kinds);
 
+/// Plan revisions (diff): categorised by `change` (added green, removed red, recoded blue,
+/// split purple, merged teal, reshaped orange, reassigned / reparented / attribute
+/// brown / olive / grey), labelled with `new_codes`.
+LayerStyle change_style(const std::string& layer, unsigned kinds);
+
 /// The style as a QGIS QML document / as an SLD 1.1 document.
 std::string style_qml(const LayerStyle& style);
 std::string style_sld(const LayerStyle& style);

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -94,6 +95,9 @@ std::ofstream open_output(const std::string& path);
 /// Flushes `out`; InputError naming `path` when anything failed to be written.
 void finish_output(std::ofstream& out, const std::string& path);
 
+/// Throws InputError naming `path` when its extension is none of `formats` (".json", …).
+void check_extension(const std::string& path, const std::vector<std::string>& formats);
+
 /// Lower-case extension of `path` with its dot (".gpkg"), or "".
 std::string extension_of(const std::string& path);
 
@@ -160,6 +164,19 @@ OGRLayer* create_table_layer(GDALDataset& ds, TableFormat format, const std::str
 bool has_transactions(GDALDataset& ds);
 /// Sets the fields of `feature` from `values` (same order as the layer's columns).
 void set_fields(OGRFeature& feature, const std::vector<FlatValue>& values);
+/// One row of a table layer: its values (in the layer's column order), its geometry (may
+/// be null; dropped for XLSX) and what it is, for an error message ("the finding (A, B)").
+struct TableRow {
+  std::vector<FlatValue> values;
+  OgrGeometryPtr geometry;
+  std::string what;
+};
+/// Writes a layer of `columns` with the rows `row_of(0)` … `row_of(count - 1)` (in one
+/// transaction where the format has them); returns the GeometryKind bits written.
+unsigned write_table_rows(GDALDataset& ds, TableFormat format, const std::string& name,
+                          const std::vector<Column>& columns, size_t count,
+                          const std::function<TableRow(size_t)>& row_of, OGRSpatialReference* srs,
+                          const std::string& path);
 /// Closes `ds`; InputError naming `path` when GDAL reports a failure.
 void close_table_file(DatasetPtr ds, const std::string& path);
 

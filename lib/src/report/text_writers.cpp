@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "report/report_common.hpp"
@@ -33,6 +34,14 @@ void write_json_stream(const FindingReport& report, std::ostream& out) {
   out << "\n]}\n";
 }
 
+void check_extension(const std::string& path, const std::vector<std::string>& formats) {
+  const std::string ext = extension_of(path);
+  if (std::find(formats.begin(), formats.end(), ext) != formats.end()) return;
+  throw InputError(fmt::format("unknown report format '{}': the extension must be one of {}",
+                               ext.empty() ? "(no extension)" : ext, fmt::join(formats, ", ")),
+                   Where(path));
+}
+
 void write_json_file(const FindingReport& report, const std::string& path) {
   std::ofstream out = open_output(path);
   write_json_stream(report, out);
@@ -52,18 +61,8 @@ void write_json(const FindingReport& report, std::ostream& out) {
   report::write_json_stream(report, out);
 }
 
-namespace {
-constexpr const char* kFormats[] = {".json", ".csv", ".geojson", ".gpkg", ".xlsx", ".html"};
-}  // namespace
-
 void check_report_path(const std::string& path) {
-  const std::string ext = report::extension_of(path);
-  for (const char* known : kFormats)
-    if (ext == known) return;
-  throw InputError(fmt::format("unknown report format '{}': the extension must be one of "
-                               ".json, .csv, .geojson, .gpkg, .xlsx, .html",
-                               ext.empty() ? "(no extension)" : ext),
-                   Where(path));
+  report::check_extension(path, {".json", ".csv", ".geojson", ".gpkg", ".xlsx", ".html"});
 }
 
 void write_report(const FindingReport& report, const std::string& path) {
