@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -55,35 +56,37 @@ void translate(const std::string& source, const std::string& target,
   GDALClose(dst);
 }
 
-/// The demo manifest with some layers' sources replaced (key → "source: …" text) and
-/// another working CRS when `crs` is given.
+/// The demo manifest (data/shapefiles/plan.yaml, every field mapping kept) written to
+/// `dir` with the layers of `sources` read from elsewhere (key → "source: …" text), the
+/// others from the demo folder, and `crs` as working CRS when given.
 std::string demo_manifest(const TempDir& dir, const std::string& name,
                           const std::map<std::string, std::string>& sources,
-                          const std::string& crs = "EPSG:4547") {
-  const std::map<std::string, std::string> fields = {
-      {"boundary", ""},
-      {"counties", "fields: { code: CNTY_CODE, name: CNTY_NAME }"},
-      {"basins", "fields: { code: BSN_CODE, name: BSN_NAME, level: LEVEL, parent: PARENT }"},
-      {"units",
-       "fields: { code: UNIT_CODE, name: UNIT_NAME, basin: L3_CODE, township: TOWN_CODE }"},
-      {"townships", "fields: { code: TOWN_CODE, name: TOWN_NAME, county: CNTY_CODE }"},
-      {"rivers", "fields: { name: NAME, class: CLASS }"},
-      {"zones", "fields: { code: ZONE_CODE, kind: KIND, name: NAME }"},
-      {"sections", "fields: { code: SEC_CODE, river: RIVER }"}};
-  std::string text = fmt::format(
-      "name: 演示规划修订\ncrs: {}\ntolerance_m: 0.5\ncode_prefix: true\nlayers:\n", crs);
-  for (const char* key :
-       {"boundary", "counties", "basins", "units", "townships", "rivers", "zones", "sections"}) {
-    auto it = sources.find(key);
-    const std::string source = it != sources.end()
-                                   ? it->second
-                                   : fmt::format("source: '{}'", demo(std::string(key) + ".shp"));
-    const std::string& f = fields.at(key);
-    text += fmt::format("  {}: {{ {}{}{} }}\n", key, source, f.empty() ? "" : ", ", f);
+                          const std::string& crs = "") {
+  const std::string text = test::read_text(demo("plan.yaml"));
+  static const std::regex source("source: ([a-z_]+)\\.shp");
+  std::string out;
+  auto at = text.cbegin();
+  for (std::smatch m; std::regex_search(at, text.cend(), m, source); at = m.suffix().first) {
+    out.append(at, m.prefix().second);
+    auto it = sources.find(m[1].str());
+    out +=
+        it != sources.end() ? it->second : fmt::format("source: '{}'", demo(m[1].str() + ".shp"));
   }
+  out.append(at, text.cend());
+  if (!crs.empty()) out = std::regex_replace(out, std::regex("\ncrs: [^ \n]+"), "\ncrs: " + crs);
   const std::string path = dir / name;
-  test::write_text(path, text);
+  test::write_text(path, out);
   return path;
+}
+
+/// The layer keys of the demo manifest.
+std::vector<std::string> demo_layers() {
+  const std::string text = test::read_text(demo("plan.yaml"));
+  static const std::regex source("source: ([a-z_]+)\\.shp");
+  std::vector<std::string> keys;
+  for (std::sregex_iterator it(text.begin(), text.end(), source), end; it != end; ++it)
+    keys.push_back((*it)[1].str());
+  return keys;
 }
 
 using GeometryPtr = std::unique_ptr<OGRGeometry>;
@@ -343,12 +346,10 @@ TEST_CASE("diff of the demo plan against a GeoPackage copy in EPSG:4546 reports 
   const std::string gpkg = dir / "plan4546.gpkg";
   std::map<std::string, std::string> sources;
   bool first = true;
-  for (const char* key :
-       {"boundary", "counties", "basins", "units", "townships", "rivers", "zones", "sections"}) {
-    std::vector<std::string> args{"-f",   "GPKG", "-t_srs", "EPSG:4546",
-                                  "-nln", key,    "-nlt",   "PROMOTE_TO_MULTI"};
+  for (const std::string& key : demo_layers()) {
+    std::vector<std::string> args{"-f", "GPKG", "-t_srs", "EPSG:4546", "-nln", key};
     if (!first) args.push_back("-update");
-    translate(demo(std::string(key) + ".shp"), gpkg, args);
+    translate(demo(key + ".shp"), gpkg, args);
     sources[key] = fmt::format("source: '{}', layer: {}", gpkg, key);
     first = false;
   }
