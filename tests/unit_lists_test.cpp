@@ -419,3 +419,15 @@ TEST_CASE("Every rule screening applies at random points of a demo unit is in it
   CHECK(applied > points);
   CHECK(whole_checked > points);
 }
+
+TEST_CASE("A plan without control units has no lists: a clear error", "[unit-lists]") {
+  TempDir dir;
+  PlanBuilder b;
+  b.boundary(at(0, 0, 1000, 1000)).township("T1", "C1", at(0, 0, 1000, 1000));
+  const Plan plan = b.load(dir);
+  REQUIRE(plan.units.empty());
+  const std::vector<RuleFile> files = {
+      parse_rules("name: x\nrules:\n" + rule("P-1", "positive", "permit", ""), "r.yaml")};
+  CHECK_THROWS_WITH(list_rules_by_unit(plan, files, {}),
+                    Catch::Contains("the plan has no control units"));
+}

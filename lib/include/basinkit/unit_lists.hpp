@@ -89,8 +89,8 @@ struct UnitLists {
 };
 
 /// The list of every selected unit. Throws InputError for a rule that does not fit the
-/// plan (as a Screener does) and for a selection that matches no unit ("--unit 'X'
-/// matches no unit").
+/// plan (as a Screener does), for a plan without units, and for a selection that matches
+/// no unit ("--unit 'X' matches no unit").
 UnitLists list_rules_by_unit(const Plan& plan, const std::vector<RuleFile>& files,
                              const UnitListOptions& options);
 

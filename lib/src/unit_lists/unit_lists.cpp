@@ -89,6 +89,9 @@ bool covers_unit(const unit_lists::Part& part, const unit_lists::UnitShape& unit
 /// selection matching no unit.
 std::vector<const ControlUnit*> select_units(const Plan& plan, const UnitListOptions& o,
                                              const std::map<std::string, std::string>& county_of) {
+  if (plan.units.empty())
+    throw InputError("the plan has no control units: there are no lists to make",
+                     Where(plan.manifest.path, "units"));
   auto county = [&](const ControlUnit& u) {
     const auto it = county_of.find(u.township);
     return it == county_of.end() ? std::string() : it->second;
