@@ -27,6 +27,12 @@ constexpr const char* kStyle = R"(
 .attribute{fill:#999;stroke:#777}
 .findings .resolved{fill:#1a9641;stroke:#0b5d25}.findings .new{fill:#d7191c;stroke:#8c0d0f}
 .legend span{display:inline-block;width:1em;height:.8em;margin:0 .2em 0 .8em;border:1px solid #555}
+.legend .added{background:#1a9641}.legend .removed{background:#d7191c}
+.legend .recoded{background:#1f78b4}.legend .split{background:#984ea3}
+.legend .merged{background:#009688}.legend .reshaped{background:#ff7f00}
+.legend .reassigned{background:#a65628}.legend .reparented{background:#808000}
+.legend .attribute{background:#999}.legend .resolved{background:#1a9641}
+.legend .new{background:#d7191c}
 )";
 
 constexpr const char* kDetails = R"(

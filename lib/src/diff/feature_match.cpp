@@ -246,6 +246,12 @@ class Matcher {
   void reshape(size_t i, size_t j) {
     const Side& o = olds_[i];
     const Side& n = news_[j];
+    // Most features of a revision are untouched: the same vertices (within half the
+    // tolerance, so a reprojected copy too) cannot hold a piece as wide as the tolerance.
+    if (o.geometry && n.geometry &&
+        GEOSEqualsExact_r(geos::context(), o.geometry.get(), n.geometry.get(),
+                          o_.tolerance_m / 2) == 1)
+      return;
     GeometryPtr gained = significant(overlay_difference(n.geometry.get(), o.geometry.get()));
     GeometryPtr lost = significant(overlay_difference(o.geometry.get(), n.geometry.get()));
     if (!gained && !lost) return;
