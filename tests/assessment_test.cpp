@@ -445,6 +445,7 @@ TEST_CASE("Monitoring XLSX: date cells and numbers read as text", "[assess]") {
              "断面编码,日期,TP(mg/L)\nSEC01,2026-10-05,0.18\nSEC01,2026-11-20,0.22\n");
   // Typed cells, as Excel writes them: a date cell and number cells (a code typed as a
   // number has lost its leading zeros before basinkit sees it: codes here are text).
+  GDALAllRegister();  // run alone (ctest), no earlier test has registered the drivers
   const char* csv_options[] = {"AUTODETECT_TYPE=YES", nullptr};
   GDALDatasetH src =
       GDALOpenEx((dir / "m.csv").c_str(), GDAL_OF_VECTOR, nullptr, csv_options, nullptr);
