@@ -27,8 +27,9 @@ PlanBuilder& PlanBuilder::allowed_gap(const std::string& wkt) {
   return *this;
 }
 PlanBuilder& PlanBuilder::layer(const std::string& key, const std::vector<std::string>& fields,
-                                const std::vector<FixtureFeature>& features) {
-  extra_.emplace_back(key, fields, features);
+                                const std::vector<FixtureFeature>& features,
+                                const std::string& settings) {
+  extra_.emplace_back(key, fields, features, settings);
   return *this;
 }
 
@@ -43,21 +44,22 @@ std::string PlanBuilder::write(const TempDir& dir) const {
   for (const auto& o : options_) manifest += o + "\n";
   manifest += "layers:\n";
   auto add = [&](const std::string& key, const std::vector<std::string>& fields,
-                 const std::vector<FixtureFeature>& features) {
+                 const std::vector<FixtureFeature>& features, const std::string& settings = "") {
     if (features.empty()) return;
     FixtureLayer l;
     l.layer = key;
     l.fields = fields;
     l.features = features;
     write_layer(gpkg, l);
-    manifest += "  " + key + ": { source: plan.gpkg, layer: " + key + " }\n";
+    manifest += "  " + key + ": { source: plan.gpkg, layer: " + key +
+                (settings.empty() ? "" : ", " + settings) + " }\n";
   };
   add("boundary", {}, boundary_);
   add("basins", {"code", "name", "level:int", "parent"}, basins_);
   add("units", {"code", "name", "basin", "township"}, units_);
   add("townships", {"code", "name", "county"}, townships_);
   add("allowed_gaps", {}, allowed_);
-  for (const auto& [key, fields, features] : extra_) add(key, fields, features);
+  for (const auto& [key, fields, features, settings] : extra_) add(key, fields, features, settings);
   write_text(dir / "plan.yaml", manifest);
   return dir / "plan.yaml";
 }

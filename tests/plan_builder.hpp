@@ -24,8 +24,9 @@ class PlanBuilder {
   PlanBuilder& allowed_gap(const std::string& wkt);
   /// Any other layer (rivers, zones, ...) with text fields mapped to roles of the same
   /// name in lower case (e.g. field "CLASS" → role "class").
+  /// `settings`: more keys of the layer's manifest entry, e.g. "outlets: [OCEAN]".
   PlanBuilder& layer(const std::string& key, const std::vector<std::string>& fields,
-                     const std::vector<FixtureFeature>& features);
+                     const std::vector<FixtureFeature>& features, const std::string& settings = "");
   /// Extra top-level manifest lines, e.g. "code_prefix: true".
   PlanBuilder& option(const std::string& line);
 
@@ -36,7 +37,8 @@ class PlanBuilder {
  private:
   std::vector<FixtureFeature> boundary_, basins_, units_, townships_, allowed_;
   std::vector<std::string> options_;
-  std::vector<std::tuple<std::string, std::vector<std::string>, std::vector<FixtureFeature>>>
+  std::vector<
+      std::tuple<std::string, std::vector<std::string>, std::vector<FixtureFeature>, std::string>>
       extra_;
 };
 

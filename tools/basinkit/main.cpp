@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   register_screen(app, action);
   register_rules(app, action);
   register_diff(app, action);
+  register_trace(app, action);
   set_command_line(argc, argv);
   try {
     app.parse(argc, argv);

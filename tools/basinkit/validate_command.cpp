@@ -55,7 +55,7 @@ void register_validate(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand("validate", "check the plan for boundary conflicts");
   add_plan_options(*cmd, *options);
   cmd->add_option("--only", options->only, "run only these check groups")
-      ->check(CLI::IsMember({"hierarchy", "coverage", "jurisdiction"}))
+      ->check(CLI::IsMember({"hierarchy", "coverage", "jurisdiction", "network"}))
       ->delimiter(',');
   cmd->add_option(
       "-o,--output", options->output,
@@ -82,9 +82,10 @@ void register_validate(CLI::App& app, Action& action) {
       vo.threads = options->threads;
       vo.progress = bar.stages();
       for (const auto& g : options->only)
-        vo.only.insert(g == "hierarchy"  ? CheckGroup::hierarchy
-                       : g == "coverage" ? CheckGroup::coverage
-                                         : CheckGroup::jurisdiction);
+        vo.only.insert(g == "hierarchy"      ? CheckGroup::hierarchy
+                       : g == "coverage"     ? CheckGroup::coverage
+                       : g == "jurisdiction" ? CheckGroup::jurisdiction
+                                             : CheckGroup::network);
       ValidationResult result = validate(plan, vo);
       bar.finish();
       for (const Waiver& unused : apply_waivers(result.findings, waivers))

@@ -40,6 +40,14 @@ enum class FindingType : std::uint8_t {
   exclave,
   enclave,
   crosses_county,
+  // drainage network (validate, docs/network.md)
+  network_cycle,
+  downstream_unknown,
+  downstream_not_adjacent,
+  downstream_conflict,
+  section_off_river,
+  section_outside_plan,
+  unassessed_units,
   // rule lists (rules check)
   empty_scope,
   contradiction,
@@ -78,6 +86,9 @@ struct Finding {
   /// invalid_geometry: GEOS's reason; empty_scope: why the scope is empty; contradiction:
   /// the common industries and actions; blind_spot: the industry.
   std::optional<std::string> detail;
+  /// downstream_not_adjacent: between the two units; section_off_river: to the nearest
+  /// river (m, working CRS).
+  std::optional<double> distance_m;
 
   std::optional<std::string> waived;  ///< the waiver's reason, when the owner accepted it
 };

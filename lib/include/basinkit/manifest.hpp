@@ -28,6 +28,12 @@ struct LayerSpec {
   /// Role → field name in the source, e.g. "code" → "UNIT_CODE". Roles not given
   /// default to a field named like the role, matched case-insensitively.
   std::map<std::string, std::string> fields;
+  /// units: `downstream` values that are not units but declared outlets of the plan
+  /// (WBD "OCEAN", HydroBASINS "0"); an empty value is always an outlet. See docs/network.md.
+  std::vector<std::string> outlets;
+  /// rivers: how the lines are digitised, "downstream" or "upstream" (then reversed);
+  /// empty = not a flow network (unless from/to or toid are mapped). See docs/network.md.
+  std::string direction;
   int line = 0;  ///< line of the layer's key in the manifest
 };
 
@@ -39,6 +45,7 @@ struct Manifest {
   double min_area_m2 = 1.0;       ///< DEFAULT 1: pieces smaller than this get no finding
   bool allow_ballpark = false;    ///< DEFAULT false: refuse Xian 1980 / Beijing 1954 datums
   bool code_prefix = false;       ///< DEFAULT false: check child codes start with the parent's
+  double section_snap_m = 50;     ///< DEFAULT 50: sections snap to a river this close (m)
   std::vector<LayerSpec> layers;  ///< in manifest order
 
   /// The layer with this key, or nullptr.

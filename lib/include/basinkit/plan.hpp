@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ struct Basin : PlanFeature {
 struct ControlUnit : PlanFeature {
   std::string basin;     ///< code of the deepest-level basin it lies in
   std::string township;  ///< code of the managing township
+  /// Code of the unit its water flows to ("" = an outlet); nullopt when the layer maps no
+  /// `downstream` field (the network then comes from rivers, see network.hpp).
+  std::optional<std::string> downstream;
 };
 
 /// 乡镇 / 街道, belonging to a county.

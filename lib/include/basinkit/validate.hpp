@@ -16,7 +16,8 @@
 namespace basinkit {
 
 /// Groups of checks, as `--only` names them.
-enum class CheckGroup { hierarchy, coverage, jurisdiction };
+/// `network` runs only on plans that say how their water flows (has_network()).
+enum class CheckGroup { hierarchy, coverage, jurisdiction, network };
 
 /// Progress of a long run (validate, check_rules), for a progress bar: the stage being
 /// run ("coverage of level-2 basins", "jurisdiction: units", …) and the fraction of that

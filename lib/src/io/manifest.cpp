@@ -63,14 +63,14 @@ LayerSpec parse_layer_node(const std::string& key, const YAML::Node& node,
   if (node.IsScalar()) {
     spec.source = node.Scalar();
   } else if (node.IsMap()) {
-    static const std::set<std::string> known = {"source", "layer",    "where",
-                                                "srs",    "encoding", "fields"};
+    static const std::set<std::string> known = {"source",   "layer",  "where",   "srs",
+                                                "encoding", "fields", "outlets", "direction"};
     for (const auto& kv : node) {
       const std::string k = kv.first.Scalar();
       const std::string what = fmt::format("layers.{}.{}", key, k);
       if (!known.count(k))
         throw InputError(fmt::format("unknown key '{}' in layer '{}' (known: source, layer, "
-                                     "where, srs, encoding, fields)",
+                                     "where, srs, encoding, fields, outlets, direction)",
                                      k, key),
                          at(file, kv.first));
       if (k == "fields") {
@@ -79,6 +79,10 @@ LayerSpec parse_layer_node(const std::string& key, const YAML::Node& node,
                            at(file, kv.second));
         for (const auto& f : kv.second)
           spec.fields[f.first.Scalar()] = yaml::text(f.second, file, what + "." + f.first.Scalar());
+      } else if (k == "outlets") {
+        if (!kv.second.IsSequence())
+          throw InputError(fmt::format("'{}' must be a list of codes", what), at(file, kv.second));
+        for (const auto& code : kv.second) spec.outlets.push_back(yaml::text(code, file, what));
       } else {
         const std::string v = yaml::text(kv.second, file, what);
         if (k == "source") spec.source = v;
@@ -86,6 +90,13 @@ LayerSpec parse_layer_node(const std::string& key, const YAML::Node& node,
         if (k == "where") spec.where = v;
         if (k == "srs") spec.srs = v;
         if (k == "encoding") spec.encoding = v;
+        if (k == "direction") {
+          if (v != "downstream" && v != "upstream")
+            throw InputError(
+                fmt::format("'{}' must be 'downstream' or 'upstream', not '{}'", what, v),
+                at(file, kv.second));
+          spec.direction = v;
+        }
       }
     }
   } else {
@@ -125,6 +136,8 @@ Manifest parse_manifest(const std::string& text, const std::string& path) {
       m.allow_ballpark = yaml::boolean(v, path, k);
     } else if (k == "code_prefix") {
       m.code_prefix = yaml::boolean(v, path, k);
+    } else if (k == "section_snap_m") {
+      m.section_snap_m = yaml::number(v, path, k);
     } else if (k == "layers") {
       if (!v.IsMap()) throw InputError("'layers' must be a mapping", at(path, v));
       for (const auto& layer : v) {
@@ -137,7 +150,7 @@ Manifest parse_manifest(const std::string& text, const std::string& path) {
       }
     } else {
       throw InputError(fmt::format("unknown key '{}' (known: name, crs, tolerance_m, min_area_m2, "
-                                   "allow_ballpark, code_prefix, layers)",
+                                   "allow_ballpark, code_prefix, section_snap_m, layers)",
                                    k),
                        at(path, kv.first));
     }
@@ -145,6 +158,7 @@ Manifest parse_manifest(const std::string& text, const std::string& path) {
   if (m.crs.empty()) throw InputError("the manifest has no 'crs' (the working CRS)", Where{path});
   if (!(m.tolerance_m >= 0)) throw InputError("'tolerance_m' must be >= 0", Where{path});
   if (!(m.min_area_m2 >= 0)) throw InputError("'min_area_m2' must be >= 0", Where{path});
+  if (!(m.section_snap_m >= 0)) throw InputError("'section_snap_m' must be >= 0", Where{path});
   bool per_level = false;
   for (const auto& l : m.layers) {
     std::smatch match;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <regex>
 #include <set>
@@ -62,12 +63,19 @@ std::string county_from_code(const std::string& code) {
   return std::regex_match(code, nbs) ? code.substr(0, 6) : "";
 }
 
+bool has_basins(const Manifest& manifest) {
+  return std::any_of(manifest.layers.begin(), manifest.layers.end(),
+                     [](const LayerSpec& l) { return l.key.rfind("basins", 0) == 0; });
+}
+
 struct LayerKind {
   GeometryKind geometry;
   std::vector<FieldRole> roles;
 };
 
-LayerKind kind_of(const LayerSpec& spec, int basin_level) {
+/// `manifest`: a units layer needs `basin` only in a plan with basins and `township`
+/// only in a plan with townships (a watershed dataset has units alone).
+LayerKind kind_of(const Manifest& manifest, const LayerSpec& spec, int basin_level) {
   if (spec.key == "basins")
     return {GeometryKind::polygon,
             {{"code", true}, {"name", false}, {"level", true}, {"parent", true}}};
@@ -75,12 +83,29 @@ LayerKind kind_of(const LayerSpec& spec, int basin_level) {
     return {GeometryKind::polygon, {{"code", true}, {"name", false}, {"parent", basin_level > 1}}};
   if (spec.key == "units")
     return {GeometryKind::polygon,
-            {{"code", true}, {"name", false}, {"basin", true}, {"township", true}}};
+            {{"code", true},
+             {"name", false},
+             {"basin", has_basins(manifest)},
+             {"township", manifest.find("townships") != nullptr},
+             {"downstream", false}}};
   if (spec.key == "townships")
     return {GeometryKind::polygon, {{"code", true}, {"name", false}, {"county", false}}};
-  if (spec.key == "rivers") return {GeometryKind::line, {{"name", false}, {"class", false}}};
+  if (spec.key == "rivers")
+    return {GeometryKind::line,
+            {{"name", false},
+             {"class", false},
+             {"from", false},
+             {"to", false},
+             {"id", false},
+             {"toid", false}}};
   if (spec.key == "sections")
-    return {GeometryKind::point, {{"code", true}, {"name", false}, {"river", false}}};
+    return {GeometryKind::point,
+            {{"code", true},
+             {"name", false},
+             {"river", false},
+             {"target", false},
+             {"kind", false},
+             {"unit", false}}};
   if (spec.key == "zones")
     return {GeometryKind::polygon, {{"code", true}, {"name", false}, {"kind", false}}};
   if (spec.key == "boundary" || spec.key == "allowed_gaps")
@@ -127,7 +152,7 @@ Plan load_plan(const Manifest& manifest, const LoadOptions& options) {
   }
   parallel_for(n, 0, [&](size_t i, int) {
     try {
-      const LayerKind kind = kind_of(manifest.layers[i], levels[i]);
+      const LayerKind kind = kind_of(manifest, manifest.layers[i], levels[i]);
       read[i] =
           io::read_layer(manifest.layers[i], kind.roles, kind.geometry, *targets[i], read_options);
     } catch (...) {
@@ -159,7 +184,8 @@ Plan load_plan(const Manifest& manifest, const LoadOptions& options) {
         ControlUnit u;
         u.basin = value(raw, "basin");
         u.township = value(raw, "township");
-        fill_common(u, raw, {"basin", "township"});
+        if (raw.values.count("downstream")) u.downstream = value(raw, "downstream");
+        fill_common(u, raw, {"basin", "township", "downstream"});
         plan.units.push_back(std::move(u));
       }
     } else if (spec.key == "townships") {

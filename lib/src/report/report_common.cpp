@@ -167,6 +167,7 @@ Json finding_json(const Finding& f) {
   if (has_surrounded_by(f.type) || f.surrounded_by)
     j["surrounded_by"] = f.surrounded_by ? Json(*f.surrounded_by) : Json(nullptr);
   if (f.detail) j["detail"] = *f.detail;
+  if (f.distance_m) j["distance_m"] = rounded(*f.distance_m, kMetricDecimals);
   if (f.waived) j["waived"] = *f.waived;
   return j;
 }

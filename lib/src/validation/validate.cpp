@@ -9,6 +9,7 @@
 #include <set>
 
 #include "jurisdiction/jurisdiction.hpp"
+#include "network/network_findings.hpp"
 #include "validation/checks.hpp"
 #include "validation/plan_view.hpp"
 
@@ -23,6 +24,8 @@ const char* group_name(CheckGroup g) {
       return "coverage";
     case CheckGroup::jurisdiction:
       return "jurisdiction";
+    case CheckGroup::network:
+      return "network";
   }
   return "";
 }
@@ -84,12 +87,16 @@ ValidationResult validate(const Plan& plan, const ValidateOptions& options) {
   std::map<CheckGroup, bool> runnable = {
       {CheckGroup::hierarchy, has_basins || has_units || has_townships},
       {CheckGroup::coverage, has_basins || has_units},
-      {CheckGroup::jurisdiction, has_units || has_townships}};
+      {CheckGroup::jurisdiction, has_units || has_townships},
+      {CheckGroup::network, has_units && has_network(plan)}};
   for (CheckGroup g : options.only)
     if (!runnable[g])
       throw InputError(
           fmt::format("--only {}: the plan has none of the layers it checks ({})", group_name(g),
-                      g == CheckGroup::jurisdiction ? "units, townships" : "basins, units"),
+                      g == CheckGroup::jurisdiction ? "units, townships"
+                      : g == CheckGroup::network
+                          ? "units with a downstream field, or rivers with a direction"
+                          : "basins, units"),
           Where(plan.manifest.path));
 
   ValidationResult result;
@@ -115,6 +122,10 @@ ValidationResult validate(const Plan& plan, const ValidateOptions& options) {
       for (auto& f : found) result.findings.push_back(std::move(f));
     }
   }
+  // A plan that does not say how its water flows has no network to check, and its
+  // report stays as it was before network checks existed (no `skipped` line either).
+  if (wanted(CheckGroup::network) && runnable[CheckGroup::network])
+    network::check_network(plan, build_network(plan), result.findings, result.skipped);
   fill_names(plan, result.findings);
   attribute_to_townships(plan, result.findings);
   std::sort(result.findings.begin(), result.findings.end(), report_order);
