@@ -51,6 +51,8 @@ if [ "$mode" = demo ]; then
   "$bk" screen "$plan" --rules "$rules" --sites data/shapefiles/sites.gpkg -o out/screening.json
   "$bk" screen "$plan" --rules "$rules" --sites data/shapefiles/sites.gpkg -o out/screening.csv --quiet
   "$bk" screen "$plan" --rules "$rules" --sites data/shapefiles/sites.gpkg -o out/screening.html --quiet
+  # Section assessment (分断面考核) on the GENERATED 2026 monitoring file, latest month.
+  "$bk" assess "$plan" --monitoring data/shapefiles/monitoring.csv -o out/assessment.html
   { set +x; } 2>/dev/null
   echo "reports written to out/"
   exit 0

@@ -4,6 +4,7 @@
 // roll-ups and compensation on a small plan with a network.
 #include <basinkit/assessment.hpp>
 #include <basinkit/error.hpp>
+#include <basinkit/network.hpp>
 
 #include <gdal_utils.h>
 #include <ogrsf_frmts.h>
@@ -489,4 +490,147 @@ TEST_CASE("Monitoring GeoPackage: the layer named in the config", "[assess]") {
   CHECK(d.samples[0].month == 2026 * 12 + 9);
   CHECK(d.samples[0].values.at(Parameter::TP) == Approx(0.18));
   CHECK(d.columns.at(Parameter::TP) == "总磷 (ug/L)");
+}
+
+namespace {
+
+/// tests/cli/assess: a 3 × 2 grid, UA→UB→UE→UF→OCEAN, UD→UE, UC→UF; sections S0 (UA,
+/// target II), S1 (UE, III), S2 (UF, II); T1 manages UA UB UD and T2 UE (county K1), T3 UC
+/// UF (K2). S1 is where the river leaves K1 for K2.
+const std::string kGrid = std::string(BASINKIT_SOURCE_DIR) + "/tests/cli/assess/";
+
+struct Grid {
+  Plan plan = load_plan(kGrid + "plan.yaml");
+  DrainageNetwork network = build_network(plan);
+};
+
+AssessmentResult assess_text(const Grid& g, const std::string& csv, const std::string& period,
+                             const std::string& config = "") {
+  TempDir dir;
+  write_text(dir / "m.csv", csv);
+  const AssessmentConfig c = parse_assessment_config(config, "/a.yaml");
+  return assess(g.plan, g.network, read_monitoring(dir / "m.csv", c, section_codes(g.network)),
+                parse_period(period), c);
+}
+
+const SectionAssessment& section(const AssessmentResult& r, const std::string& code) {
+  for (const auto& s : r.sections)
+    if (s.code == code) return s;
+  FAIL("no section " << code);
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("Assessment on a plan with a network: classes, colours, roll-ups, compensation",
+          "[assess]") {
+  const Grid g;
+  const AssessmentResult r =
+      assess_text(g, basinkit::test::read_text(kGrid + "monitoring.csv"), "2026-10");
+  REQUIRE(r.sections.size() == 3);
+  const SectionAssessment& s0 = section(r, "S0");
+  const SectionAssessment& s1 = section(r, "S1");
+  const SectionAssessment& s2 = section(r, "S2");
+  // S0 has a row in September only: listed, without class.
+  CHECK(!s0.klass);
+  CHECK(!s0.warning);
+  CHECK(s0.units == std::vector<std::string>{"UA"});
+  // S1: NH3-N mean 1.8 is class V against a target of III: red; TN is not assessed.
+  REQUIRE(s1.klass);
+  CHECK(*s1.klass == WaterClass::V);
+  CHECK(s1.warning == Warning::red);
+  CHECK(!s1.met);
+  CHECK(s1.samples == 2);
+  for (const auto& p : s1.parameters) {
+    INFO(limits_of(p.parameter).key);
+    if (p.parameter == Parameter::NH3N) {
+      CHECK(p.mean == Approx(1.8));
+      CHECK(p.over_target);
+      CHECK(*p.multiple == Approx(0.8));
+    } else if (p.parameter == Parameter::TP) {
+      CHECK(p.klass == WaterClass::III);  // (0.18 + 0.22) / 2 = 0.2: at the limit
+      CHECK(!p.over_target);
+    } else if (p.parameter == Parameter::TN) {
+      CHECK(p.role == Role::not_assessed);  // 3.2 mg/L would be 劣V
+    } else {
+      CHECK(!p.over_target);
+    }
+  }
+  // Its incremental catchment stops at S0: UA is S0's.
+  CHECK(s1.units == std::vector<std::string>{"UB", "UD", "UE"});
+  CHECK(s1.townships == std::vector<std::string>{"T1", "T2"});
+  CHECK(s1.counties == std::vector<std::string>{"K1"});
+  // The river leaves K1 for K2 below S1: K1 pays K2 two classes' worth.
+  REQUIRE(s1.cross_boundary);
+  CHECK(s1.cross_boundary->upstream_county == "K1");
+  CHECK(s1.cross_boundary->downstream_county == "K2");
+  CHECK(s1.cross_boundary->class_difference == 2);
+  CHECK(s1.cross_boundary->amount == 200);
+  CHECK(s1.cross_boundary->payer == "K1");
+  CHECK(s1.cross_boundary->payee == "K2");
+  // S2: TP 0.15 is class III against II: yellow, multiple 0.5; the outlet crosses nothing.
+  CHECK(*s2.klass == WaterClass::III);
+  CHECK(s2.warning == Warning::yellow);
+  CHECK(!s2.cross_boundary);
+  CHECK(s2.units == std::vector<std::string>{"UC", "UF"});
+  // Roll-ups.
+  CHECK(r.red == 1);
+  CHECK(r.yellow == 1);
+  CHECK(r.no_data == 1);
+  const ResponsibilityTally& k1 = r.by_county.at("K1");
+  CHECK(k1.red == 1);
+  CHECK(k1.no_data == 1);
+  CHECK(k1.sections == std::vector<std::string>{"S0", "S1"});
+  double red_area = 0;
+  for (const auto& u : g.plan.units)
+    if (u.code == "UB" || u.code == "UD" || u.code == "UE") red_area += u.geometry.area();
+  CHECK(k1.red_area_m2 == Approx(red_area));
+  CHECK(r.by_county.at("K2").yellow == 1);
+  CHECK(r.by_county.at("K2").red_area_m2 == 0);
+  CHECK(r.by_township.at("T1").red == 1);
+  CHECK(r.by_township.at("T2").red_area_m2 == Approx(red_area / 3).epsilon(0.01));
+  CHECK(r.by_township.at("T3").yellow == 1);
+}
+
+TEST_CASE("Assessment: lakes, better than target, configured scheme, empty period", "[assess]") {
+  const Grid g;
+  const std::string head = "section,date,TP(mg/L),DO(mg/L),TN(mg/L)\n";
+  SECTION("a lake section uses the lake TP limits and TN as a reference") {
+    const auto r =
+        assess_text(g, head + "S2,2026-10-01,0.04,7.6,0.9\n", "2026-10", "lakes: [S2]\n");
+    const SectionAssessment& s2 = section(r, "S2");
+    CHECK(s2.water == WaterBody::lake);
+    CHECK(*s2.klass == WaterClass::III);  // TP 0.04 in a lake: III (in a river: II)
+    for (const auto& p : s2.parameters)
+      if (p.parameter == Parameter::TN) {
+        CHECK(p.role == Role::reference);
+        CHECK(p.klass == WaterClass::III);
+      }
+  }
+  SECTION("better than target: the downstream county pays the upstream one") {
+    const auto r = assess_text(g, head + "S1,2026-10-01,0.05,7.6,9\n", "2026-10",
+                               "compensation: { per_class_better: 30 }\n");
+    const SectionAssessment& s1 = section(r, "S1");
+    CHECK(*s1.klass == WaterClass::II);
+    CHECK(s1.warning == Warning::green);
+    CHECK(s1.cross_boundary->class_difference == -1);
+    CHECK(s1.cross_boundary->amount == 30);
+    CHECK(s1.cross_boundary->payer == "K2");
+    CHECK(s1.cross_boundary->payee == "K1");
+  }
+  SECTION("劣V is red even against a target of V; means over a range of months") {
+    const auto r = assess_text(
+        g, head + "S1,2026-01-10,0.3,5,1\nS1,2026-02-10,0.7,5,1\nS1,2026-07-10,0.1,5,1\n",
+        "2026-01..2026-02");
+    const SectionAssessment& s1 = section(r, "S1");
+    CHECK(s1.samples == 2);
+    CHECK(*s1.klass == WaterClass::worse_than_V);  // TP mean 0.5 > 0.4
+    CHECK(s1.warning == Warning::red);
+  }
+  SECTION("a period without rows is an error naming the file and the span") {
+    CHECK_THROWS_WITH(assess_text(g, head + "S1,2026-01-10,0.3,5,1\n", "2026-12"),
+                      Catch::Contains("m.csv") &&
+                          Catch::Contains("no monitoring rows in the period 2026-12 (the rows "
+                                          "run from 2026-01 to 2026-01)"));
+  }
 }

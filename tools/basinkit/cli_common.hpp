@@ -54,6 +54,7 @@ void register_rules_list(CLI::App& rules, Action& action);  ///< `rules list`, u
 /// The provenance of a report on `plan` and the rule files at `rule_paths` (role "rules").
 Provenance rules_provenance(const Plan& plan, const std::vector<std::string>& rule_paths);
 void register_trace(CLI::App& app, Action& action);
+void register_assess(CLI::App& app, Action& action);
 
 /// The command line as run (for report provenance); set once by main().
 const std::string& command_line();

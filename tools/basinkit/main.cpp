@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   register_rules(app, action);
   register_diff(app, action);
   register_trace(app, action);
+  register_assess(app, action);
   set_command_line(argc, argv);
   try {
     app.parse(argc, argv);

@@ -285,6 +285,18 @@ struct AssessmentResult {
   std::string currency;
 };
 
+class DrainageNetwork;
+
+/// The codes of the network's sections (what read_monitoring accepts).
+std::set<std::string> section_codes(const DrainageNetwork& network);
+
+/// Assesses every section of `network` on the rows of `data` in `period`. Sections
+/// without rows in the period are listed without a class (no_data). Throws InputError
+/// when the period holds no row at all, or a section's target is no class.
+AssessmentResult assess(const Plan& plan, const DrainageNetwork& network,
+                        const MonitoringData& data, const Period& period,
+                        const AssessmentConfig& config);
+
 /// The parameters over target as reports write them: "NH3-N(0.80)" with the 超标倍数, or
 /// "DO" for those without one, in Table 1's order.
 std::vector<std::string> over_target_labels(const SectionAssessment& s);
