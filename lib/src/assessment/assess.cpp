@@ -29,6 +29,18 @@ struct Means {
   std::map<Parameter, std::pair<double, int>> sums;
 };
 
+/// Adds one section's colour to a count by colour.
+void count(const std::optional<Warning>& w, int& green, int& yellow, int& red, int& no_data) {
+  if (!w)
+    ++no_data;
+  else if (*w == Warning::green)
+    ++green;
+  else if (*w == Warning::yellow)
+    ++yellow;
+  else
+    ++red;
+}
+
 }  // namespace
 
 std::set<std::string> section_codes(const DrainageNetwork& network) {
@@ -185,14 +197,7 @@ AssessmentResult assess(const Plan& plan, const DrainageNetwork& network,
     // Roll-ups.
     auto tally = [&](ResponsibilityTally& t) {
       t.sections.push_back(a.code);
-      if (!a.warning)
-        ++t.no_data;
-      else if (*a.warning == Warning::green)
-        ++t.green;
-      else if (*a.warning == Warning::yellow)
-        ++t.yellow;
-      else
-        ++t.red;
+      count(a.warning, t.green, t.yellow, t.red, t.no_data);
     };
     for (const auto& code : a.townships) tally(r.by_township[code]);
     for (const auto& code : a.counties) tally(r.by_county[code]);
@@ -204,14 +209,7 @@ AssessmentResult assess(const Plan& plan, const DrainageNetwork& network,
         const std::string county = county_of_unit(u);
         if (!county.empty()) r.by_county[county].red_area_m2 += area;
       }
-    if (!a.warning)
-      ++r.no_data;
-    else if (*a.warning == Warning::green)
-      ++r.green;
-    else if (*a.warning == Warning::yellow)
-      ++r.yellow;
-    else
-      ++r.red;
+    count(a.warning, r.green, r.yellow, r.red, r.no_data);
     r.sections.push_back(std::move(a));
   }
   for (auto& [code, t] : r.by_township) {
