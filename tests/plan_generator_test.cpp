@@ -1,6 +1,7 @@
 // The synthetic plans every benchmark and large-plan test uses: exact coverages, nested
 // exactly, and clean for validation.
 #include <basinkit/info.hpp>
+#include <basinkit/network.hpp>
 #include <basinkit/plan.hpp>
 #include <basinkit/screening.hpp>
 #include <basinkit/screening_report.hpp>
@@ -12,6 +13,7 @@
 #include <geos_c.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -188,4 +190,37 @@ TEST_CASE(
   CHECK(rows == g.monitoring_rows);
   CHECK(first == "S00001,2026-01-01");
   CHECK(last == "S00040,2026-02-09");
+}
+
+TEST_CASE(
+    "A clean generated plan with a network has no network findings, and its sections' "
+    "incremental catchments hold every unit once",
+    "[generator][network]") {
+  test::TempDir dir;
+  bench::GeneratorOptions options;
+  options.units = 300;
+  options.vertices_per_edge = 6;
+  options.network = true;
+  options.sections = 40;
+  options.monitoring_days = 0;
+  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
+  const Plan plan = load_plan(g.manifest_path);
+  ValidateOptions vo;
+  vo.only = {CheckGroup::network};
+  const ValidationResult r = validate(plan, vo);
+  CHECK(r.findings.empty());
+
+  const DrainageNetwork network = build_network(plan);
+  CHECK(network.source() == NetworkSource::attribute);
+  REQUIRE(network.sections().size() == 40);
+  CHECK(network.unassessed_units().empty());
+  std::vector<int> times(plan.units.size(), 0);
+  for (const auto& catchment : network.incremental_catchments())
+    for (std::size_t u : catchment) ++times[u];
+  CHECK(std::count(times.begin(), times.end(), 1) == static_cast<long>(plan.units.size()));
+  // The outlet's section takes what no other section does; the outlet drains nowhere.
+  const auto outlet = network.find_unit(g.outlet_unit);
+  REQUIRE(outlet);
+  CHECK(network.downstream(*outlet).empty());
+  CHECK(network.upstream(*outlet).size() == plan.units.size());
 }

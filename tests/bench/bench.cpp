@@ -7,6 +7,8 @@
 //   basinkit-bench validate --units 1000,10000
 //   basinkit-bench screen --sites 100000,1000000 --threads 2
 //   basinkit-bench locate --sites 1000000
+//   basinkit-bench trace --units 10000 --sections 1000
+//   basinkit-bench assess --units 10000 --sections 1000 --days 365
 //   basinkit-bench rules-list --units 10000 --sites 0 --threads 2
 //   basinkit-bench limit --sites 1000000     # issue 13's three rules, GEOS-C loop, near alone
 #include <fmt/format.h>
@@ -43,6 +45,8 @@ struct Options {
   int townships = 200;
   int threads = 0;
   int runs = 3;
+  int sections = 1000;  // trace, assess: monitoring sections of the generated plan
+  int days = 365;       // assess: daily monitoring rows per section
   bool postgis = false;
   std::string dir = (fs::temp_directory_path() / "basinkit-bench").string();
   std::string postgis_script = std::string(BASINKIT_BENCH_DIR) + "/postgis_bench.sh";
@@ -98,6 +102,50 @@ GeneratedPlan plan_for(const Options& o, int units, std::int64_t sites) {
   GeneratedPlan g = generate_plan(out, go);
   fmt::print(stderr, "generated {} ({} units, {} vertices, {} sites) in {:.1f} s\n", out, g.units,
              g.vertices, g.sites, seconds_since(t0));
+  return g;
+}
+
+/// The generated plan with a drainage network (sections and daily monitoring), reused when
+/// its generated.json says it was written with the same options.
+GeneratedPlan network_plan_for(const Options& o, int units) {
+  const std::string out = fmt::format("{}/units{}-v{}-t{}-net{}-d{}", o.dir, units,
+                                      o.vertices_per_edge, o.townships, o.sections, o.days);
+  std::ifstream in(out + "/generated.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string json = text.str();
+  std::smatch m;
+  if (json.find(fmt::format("\"units\": {}, \"vertices_per_edge\": {}, \"townships\": {},", units,
+                            o.vertices_per_edge, o.townships)) != std::string::npos &&
+      std::regex_search(json, m,
+                        std::regex(R"("network": \{"outlet": "(\w+)", "sections"
+                                   : (\d +), .*) "
+                                                 R"("monitoring_rows": (\d+)\})")) &&
+      std::stoi(m[2]) == o.sections &&
+      std::stoll(m[3]) == static_cast<std::int64_t>(o.sections) * o.days &&
+      fs::exists(out + "/monitoring.csv")) {
+      GeneratedPlan g;
+      g.manifest_path = out + "/plan.yaml";
+      g.units = units;
+      g.outlet_unit = m[1];
+      g.sections = o.sections;
+      g.monitoring_path = out + "/monitoring.csv";
+      g.monitoring_rows = std::stoll(m[3]);
+      fmt::print(stderr, "reusing {} ({} sections, {} monitoring rows)\n", out, g.sections,
+                 g.monitoring_rows);
+      return g;
+    }
+  GeneratorOptions go;
+  go.units = units;
+  go.vertices_per_edge = o.vertices_per_edge;
+  go.townships = o.townships;
+  go.network = true;
+  go.sections = o.sections;
+  go.monitoring_days = o.days;
+  const auto t0 = Clock::now();
+  GeneratedPlan g = generate_plan(out, go);
+  fmt::print(stderr, "generated {} ({} units, {} sections, {} monitoring rows) in {:.1f} s\n", out,
+             g.units, g.sections, g.monitoring_rows, seconds_since(t0));
   return g;
 }
 
@@ -299,6 +347,16 @@ int main(int argc, char** argv) {
   CLI::App* limit = app.add_subcommand(
       "limit", "three-rule screen, each rule alone, the GEOS-C loop, the near test alone");
   CLI::App* all = app.add_subcommand("all", "every workload; with --postgis, PostGIS beside it");
+  CLI::App* trace = app.add_subcommand(
+      "trace", "every section's incremental catchment, on a generated plan with a network");
+  CLI::App* assess = app.add_subcommand(
+      "assess", "a year's assessment of every section, on a generated plan with a network");
+  for (CLI::App* c : {trace, assess}) {
+    c->add_option("--units", o.units, "plan size (units; the largest is used)")->delimiter(',');
+    c->add_option("--sections", o.sections, "monitoring sections");
+    c->add_option("--days", o.days, "daily monitoring rows per section (assess)");
+    common(c);
+  }
   for (CLI::App* c : {screen, locate, rules_list, limit, all}) {
     c->add_option("--units", o.units, "plan sizes (units); sites go in the largest")
         ->delimiter(',');
@@ -316,6 +374,19 @@ int main(int argc, char** argv) {
       run_validate(o, rows);
     } else if (all->parsed()) {
       run_all(o, rows);
+    } else if (trace->parsed() || assess->parsed()) {
+      const GeneratedPlan g = network_plan_for(o, o.units.back());
+      const std::string size = fmt::format("{} units, {} sections", units_label(g), g.sections);
+      if (trace->parsed()) {
+        const std::string label = "trace: every incremental catchment, " + size;
+        rows.push_back(in_child(label, [&] { return bench_trace(label, g.manifest_path); }));
+      } else {
+        const std::string label =
+            fmt::format("assess a year ({} days of daily data), {}", o.days, size);
+        rows.push_back(in_child(label, [&] {
+          return bench_assess(label, g.manifest_path, g.monitoring_path, "2026");
+        }));
+      }
     } else {
       const GeneratedPlan g = plan_for(o, o.units.back(), o.sites.empty() ? 0 : o.sites.back());
       if (screen->parsed()) run_screen(o, g, rows);

@@ -1,6 +1,8 @@
 #include "workloads.hpp"
 
+#include <basinkit/assessment.hpp>
 #include <basinkit/locate.hpp>
+#include <basinkit/network.hpp>
 #include <basinkit/plan.hpp>
 #include <basinkit/report.hpp>
 #include <basinkit/rules.hpp>
@@ -228,6 +230,64 @@ Row bench_rules_list(const std::string& workload, const std::string& manifest,
     }
   row.note = fmt::format("{} threads; lists {:.2f} s; {} units, {} rules listed ({} whole-unit)",
                          thread_count(threads), list_s, lists.units.size(), listed, whole);
+  return row;
+}
+
+Row bench_trace(const std::string& workload, const std::string& manifest) {
+  Row row;
+  row.workload = workload;
+  row.tool = "basinkit";
+  const auto t0 = Clock::now();
+  const Plan plan = load_plan(manifest);
+  row.load_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  const DrainageNetwork network = build_network(plan);
+  const double network_s = seconds_since(t1);
+  const auto t2 = Clock::now();
+  const std::vector<std::vector<std::size_t>> catchments = network.incremental_catchments();
+  const double catchments_s = seconds_since(t2);
+  row.work_s = seconds_since(t1);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+  std::size_t in_catchments = 0;
+  for (const auto& c : catchments) in_catchments += c.size();
+  row.note = fmt::format(
+      "{} units, {} sections: network {:.3f} s, all incremental catchments {:.3f} s; {} units "
+      "in them",
+      plan.units.size(), network.sections().size(), network_s, catchments_s, in_catchments);
+  return row;
+}
+
+Row bench_assess(const std::string& workload, const std::string& manifest,
+                 const std::string& monitoring, const std::string& period) {
+  Row row;
+  row.workload = workload;
+  row.tool = "basinkit";
+  const auto t0 = Clock::now();
+  const Plan plan = load_plan(manifest);
+  row.load_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  const DrainageNetwork network = build_network(plan);
+  const double network_s = seconds_since(t1);
+  const auto t2 = Clock::now();
+  const AssessmentConfig config = default_assessment_config();
+  std::set<std::string> codes;
+  for (const MonitoringSection& s : network.sections()) codes.insert(s.code);
+  const MonitoringData data = read_monitoring(monitoring, config, codes);
+  const double read_s = seconds_since(t2);
+  const auto t3 = Clock::now();
+  const AssessmentResult r = assess(plan, network, data, parse_period(period), config);
+  const double assess_s = seconds_since(t3);
+  row.work_s = seconds_since(t1);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+  row.note = fmt::format(
+      "{} sections, {} samples: network {:.3f} s, reading {:.3f} s, assessment {:.3f} s; green "
+      "{}, yellow {}, red {}",
+      r.sections.size(), data.samples.size(), network_s, read_s, assess_s, r.green, r.yellow,
+      r.red);
   return row;
 }
 

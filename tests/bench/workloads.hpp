@@ -39,6 +39,13 @@ Row bench_screen(const std::string& workload, const std::string& manifest, const
 Row bench_rules_list(const std::string& workload, const std::string& manifest,
                      const std::string& rules_path, int threads);
 
+/// load_plan, then build_network and every section's incremental catchment (区间).
+Row bench_trace(const std::string& workload, const std::string& manifest);
+
+/// load_plan + build_network, then read_monitoring and assess over `period` ("2026").
+Row bench_assess(const std::string& workload, const std::string& manifest,
+                 const std::string& monitoring, const std::string& period);
+
 /// Rule files written by the bench into `dir`: the demo-shaped list (1 km river rule on
 /// C26, drinking-water and red-line zone rules, a unit glob rule, a chemical-park permit)
 std::string write_river_rules(const std::string& dir);

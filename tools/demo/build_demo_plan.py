@@ -2043,7 +2043,7 @@ rules:
 """
 
 # The rivers are digitised in flow direction; `direction: downstream` tells basinkit so.
-RIVERS_DIRECTION = ''
+RIVERS_DIRECTION = ', direction: downstream'
 
 PLAN_YAML = """\
 # basinkit plan manifest (DESIGN.md section 4) for the demo plan.
@@ -2876,7 +2876,7 @@ def write_readme(out, stats, cov, town_rows, ref):
     net = stats['net']
     a('**Drainage network.** Every line of `rivers.shp` is digitised in flow direction (checked by the')
     a('script: the Han\'s bank lines run north to south, each tributary from a source inside the plan to')
-    a('the Han\'s bank or out of the plan), so `plan.yaml` could declare the rivers a flow network.')
+    a('the Han\'s bank or out of the plan), and `plan.yaml` says so (`direction: downstream`).')
     a('`DOWNSTREAM` is the unit a unit\'s water flows to (empty = it leaves the plan), derived by the')
     a('script, not surveyed: where rivers flow from one unit into another (%d units), it is the unit'
       % net['river_units'])
