@@ -316,12 +316,16 @@ TEST_CASE("diff finds every change of a revision of the demo plan and nothing el
     // it to the unit's manager fixes both.
     CHECK(described(d.resolved) ==
           std::set<std::string>{"exclave 420881454", "interleaved HJ010107,420881454"});
+    // The merge leaves HJ020301's DOWNSTREAM naming a unit that is gone (the revision
+    // does not update it), and its river now flows into the merged unit.
     CHECK(described(d.added) == std::set<std::string>{
+                                    "downstream_conflict HJ020301,HJ020391",
+                                    "downstream_unknown HJ020301,HJ020302",
                                     "interleaved HJ010115,420881453",
                                     "interleaved HJ020391,420822400",
                                     "unit_outside_manager HJ010115,420881450",
                                 });
-    CHECK(d.new_errors() == 1);
+    CHECK(d.new_errors() == 2);
     // The recoded unit's interleaved part is the same finding under its new code.
     CHECK(described(d.unchanged).count("interleaved HJ010299,420881456") == 1);
     CHECK(d.unchanged.size() == 5);
@@ -444,7 +448,7 @@ TEST_CASE("diff reports: JSON, CSV with BOM, GeoPackage layers per change, XLSX,
   const auto j = nlohmann::json::parse(json_text.str());
   CHECK(j["summary"]["changes"] == 10);
   CHECK(j["summary"]["by_change"]["reshaped"] == 6);
-  CHECK(j["summary"]["findings"]["new_errors"] == 1);
+  CHECK(j["summary"]["findings"]["new_errors"] == 2);
   CHECK(j["findings"]["resolved"].size() == 2);
   CHECK(j["provenance"]["inputs"][0]["role"] == "new manifest");
   bool reshaped_km2 = false;
@@ -460,7 +464,7 @@ TEST_CASE("diff reports: JSON, CSV with BOM, GeoPackage layers per change, XLSX,
   const std::string csv = test::read_text(dir / "diff.csv");
   CHECK(csv.rfind("\xEF\xBB\xBFkind,change,layer", 0) == 0);
   const auto rows = test::parse_csv(csv);
-  CHECK(rows.size() == 1 + 10 + 2 + 3 + 5);  // header, changes, resolved, new, unchanged
+  CHECK(rows.size() == 1 + 10 + 2 + 5 + 5);  // header, changes, resolved, new, unchanged
 
   write_diff_report(report, dir / "diff.gpkg");
   test::DatasetPtr gpkg = test::open_vector(dir / "diff.gpkg");
@@ -469,7 +473,7 @@ TEST_CASE("diff reports: JSON, CSV with BOM, GeoPackage layers per change, XLSX,
   for (auto* layer : gpkg->GetLayers()) layers[layer->GetName()] = layer->GetFeatureCount();
   CHECK(layers.at("reshaped") == 6);
   CHECK(layers.at("split") == 1);
-  CHECK(layers.at("findings_new") == 3);
+  CHECK(layers.at("findings_new") == 5);
   CHECK(layers.at("layer_styles") == static_cast<GIntBig>(layers.size()) - 1);
 
   write_diff_report(report, dir / "diff.xlsx");

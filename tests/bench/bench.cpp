@@ -118,23 +118,22 @@ GeneratedPlan network_plan_for(const Options& o, int units) {
   if (json.find(fmt::format("\"units\": {}, \"vertices_per_edge\": {}, \"townships\": {},", units,
                             o.vertices_per_edge, o.townships)) != std::string::npos &&
       std::regex_search(json, m,
-                        std::regex(R"("network": \{"outlet": "(\w+)", "sections"
-                                   : (\d +), .*) "
-                                                 R"("monitoring_rows": (\d+)\})")) &&
+                        std::regex(R"re("network": \{"outlet": "(\w+)", "sections": (\d+), .*)re"
+                                   R"re("monitoring_rows": (\d+)\})re")) &&
       std::stoi(m[2]) == o.sections &&
       std::stoll(m[3]) == static_cast<std::int64_t>(o.sections) * o.days &&
       fs::exists(out + "/monitoring.csv")) {
-      GeneratedPlan g;
-      g.manifest_path = out + "/plan.yaml";
-      g.units = units;
-      g.outlet_unit = m[1];
-      g.sections = o.sections;
-      g.monitoring_path = out + "/monitoring.csv";
-      g.monitoring_rows = std::stoll(m[3]);
-      fmt::print(stderr, "reusing {} ({} sections, {} monitoring rows)\n", out, g.sections,
-                 g.monitoring_rows);
-      return g;
-    }
+    GeneratedPlan g;
+    g.manifest_path = out + "/plan.yaml";
+    g.units = units;
+    g.outlet_unit = m[1];
+    g.sections = o.sections;
+    g.monitoring_path = out + "/monitoring.csv";
+    g.monitoring_rows = std::stoll(m[3]);
+    fmt::print(stderr, "reusing {} ({} sections, {} monitoring rows)\n", out, g.sections,
+               g.monitoring_rows);
+    return g;
+  }
   GeneratorOptions go;
   go.units = units;
   go.vertices_per_edge = o.vertices_per_edge;

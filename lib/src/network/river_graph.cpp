@@ -188,8 +188,7 @@ void RiverGraph::drop_corners() {
       const Run& run = runs[k];
       // The unit a river ends in (no reach downstream) is where its water goes: kept.
       const bool river_ends = k + 1 == runs.size() && reaches_[r].links.empty();
-      const bool corner =
-          run.to - run.from < corner_m && longest_on[run.unit] != r && !river_ends;
+      const bool corner = run.to - run.from < corner_m && longest_on[run.unit] != r && !river_ends;
       if (!corner || runs.size() == 1) kept.push_back(run);
     }
     if (kept.empty()) kept.push_back(reaches_[r].runs.front());
