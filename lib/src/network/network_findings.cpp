@@ -236,16 +236,18 @@ void check_unassessed(const Plan& plan, const DrainageNetwork& net, std::vector<
   };
   std::map<std::size_t, std::vector<std::size_t>> by_outlet;
   for (std::size_t u : net.unassessed_units()) by_outlet[outlet(u)].push_back(u);
-  for (auto& [outlet, units] : by_outlet) {
+  for (auto& [exit_unit, units] : by_outlet) {
+    // C++17 lambdas cannot capture a structured binding (clang rejects it).
+    const std::size_t last = exit_unit;
     std::sort(units.begin(), units.end(), [&](std::size_t a, std::size_t b) {
-      if ((a == outlet) != (b == outlet)) return a == outlet;
+      if ((a == last) != (b == last)) return a == last;
       return plan.units[a].code < plan.units[b].code;
     });
     Finding f = make_finding(FindingType::unassessed_units, "units");
     for (std::size_t u : units) f.codes.push_back(plan.units[u].code);
     on_units(f, plan, units, true);
     f.message = fmt::format("{} 个单元（共 {}）的水经出口单元 {}流出规划，途中不经过任何断面",
-                            units.size(), area_text(*f.area_m2), unit_label(plan.units[outlet]));
+                            units.size(), area_text(*f.area_m2), unit_label(plan.units[last]));
     out.push_back(std::move(f));
   }
 }

@@ -207,7 +207,10 @@ void write_xlsx(const UnitListReport& report, const std::string& path) {
   std::map<std::string, std::vector<const UnitList*>> by_county;
   for (const UnitList& u : units_of(report)) by_county[sheet_name(u)].push_back(&u);
   DatasetPtr ds = create_table_file(path, TableFormat::xlsx);
-  for (const auto& [sheet, units] : by_county) {
+  for (const auto& county_sheet : by_county) {
+    // Named references, not structured bindings: C++17 lambdas cannot capture those.
+    const std::string& sheet = county_sheet.first;
+    const std::vector<const UnitList*>& units = county_sheet.second;
     OGRLayer* layer =
         create_table_layer(*ds, TableFormat::xlsx, sheet, nullptr, list_columns(), path);
     for (size_t i = 0; i < units.size(); ++i) {
