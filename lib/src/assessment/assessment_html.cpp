@@ -83,6 +83,8 @@ td.green{background:#a6dba0}td.yellow{background:#ffe08a}td.red{background:#f4a5
 )";
 
 // A section's details, built as DOM text: heading, verdict, parameters, responsibility.
+// Four columns (the role beside the class, the multiple as the over-target mark) so
+// that the table fits the details panel beside the map.
 constexpr const char* kDetails = R"(
 var BASINKIT={details:function(i){var s=SECTIONS[i],d=document.createElement('div');
 function line(tag,text){var e=document.createElement(tag);e.textContent=text;d.appendChild(e);return e;}
@@ -90,9 +92,10 @@ line('h3',s.code+' '+s.name);
 line('p',(s.river||'')+' · '+(s.kind||'')+' · target '+(s.target||'–')+' · class '+(s.class||'no data')+
  (s.status?' ('+s.status+')':'')+' · '+(s.warning||'no data')+' · '+s.samples+' rows');
 var t=document.createElement('table'),h=t.insertRow();
-['parameter','mean','class','role','over target','multiple'].forEach(function(x){var c=document.createElement('th');c.textContent=x;h.appendChild(c);});
+['parameter','mean','class','over target (超标倍数)'].forEach(function(x){var c=document.createElement('th');c.textContent=x;h.appendChild(c);});
 s.parameters.forEach(function(p){var r=t.insertRow();
-[p.parameter+' '+p.name,p.mean+' '+p.unit,p.class||'–',p.role,p.over_target?'yes':'',p.multiple===null?'':p.multiple].forEach(function(x){r.insertCell().textContent=x;});});
+[p.parameter+' '+p.name,p.mean+' '+p.unit,(p.class||'–')+(p.role==='in_class'?'':' ('+p.role.replace('_',' ')+')'),
+ p.over_target?(p.multiple===null?'yes':p.multiple):''].forEach(function(x){r.insertCell().textContent=x;});});
 d.appendChild(t);
 line('p','units: '+s.units.join(', '));
 line('p','townships: '+s.townships.join(', ')+' · counties: '+s.counties.join(', '));
