@@ -263,6 +263,76 @@ TEST_CASE("Sites from a CSV keep codes as text and read 经度/纬度; bad rows 
   CHECK(reader.next(10, &errors).empty());
 }
 
+TEST_CASE("A result or a chunk of sites reused for the next one holds nothing of the last",
+          "[screening][reuse]") {
+  Fixture f;
+  // Sites whose results differ in every part: rules (several, one, none), evidence,
+  // location (in a unit, outside the plan), missing attributes, errors, attributes set and
+  // then absent.
+  std::vector<Site> sites;
+  sites.push_back(site_at(6500, 300));               // the park: N-1KM lifted, P-PARK
+  sites.push_back(site_at(500, 500));                // near the river in U10: N-1KM
+  sites.push_back(site_at(1500, 1500, "A", "new"));  // drinking water + P-U1
+  sites.back().attributes["water_m3_d"] = "800";
+  sites.push_back(site_at(20000, 20000));  // outside the plan
+  sites.push_back(Site{});                 // no geometry
+  sites.back().id = "empty";
+  sites.push_back(site_at(7000, 2500, "A", "expand"));  // U21 in C2: no P-U1
+  SiteResult reused;
+  for (const Site& site : sites) {
+    for (const Site& before : sites) {  // reused after every other result
+      f.screener.screen(before, reused);
+      f.screener.screen(site, reused);
+      const SiteResult fresh = f.screener.screen(site);
+      INFO(site.id << " after " << before.id);
+      CHECK(reused.id == fresh.id);
+      CHECK(reused.verdict == fresh.verdict);
+      CHECK(ids(reused) == ids(fresh));
+      for (size_t i = 0; i < std::min(reused.rules.size(), fresh.rules.size()); ++i) {
+        CHECK(reused.rules[i].file == fresh.rules[i].file);
+        CHECK(reused.rules[i].evidence.distance_m == fresh.rules[i].evidence.distance_m);
+        CHECK(reused.rules[i].evidence.zone == fresh.rules[i].evidence.zone);
+        CHECK(reused.rules[i].evidence.unit == fresh.rules[i].evidence.unit);
+      }
+      CHECK(reused.location.unit == fresh.location.unit);
+      CHECK(reused.location.manager == fresh.location.manager);
+      CHECK(reused.location.township == fresh.location.township);
+      CHECK(reused.location.county == fresh.location.county);
+      CHECK(reused.location.basins == fresh.location.basins);
+      CHECK(reused.location.outside_plan == fresh.location.outside_plan);
+      CHECK(reused.missing == fresh.missing);
+      CHECK(reused.error == fresh.error);
+    }
+  }
+
+  // A chunk of sites read over an earlier chunk: attributes of the earlier rows are gone.
+  write_text(f.dir / "sites.csv",
+             "id,industry,action,x,y,water_m3_d,note\n"
+             "1,C26,new,1,2,800,a\n"
+             "2,C26,new,3,4,,\n"
+             "3,,,bad,4,5,b\n");
+  SiteSource source;
+  source.path = f.dir / "sites.csv";
+  source.srs = f.plan.working_crs;
+  SiteReader fresh_reader(source, f.plan.working_crs), reusing(source, f.plan.working_crs);
+  std::vector<std::string> fresh_errors, errors;
+  std::vector<Site> chunk;
+  for (int k = 0; k < 3; ++k) {
+    const std::vector<Site> fresh = fresh_reader.next(1, &fresh_errors);
+    reusing.next(1, chunk, &errors);  // each row over the one before
+    REQUIRE(chunk.size() == fresh.size());
+    INFO(k);
+    CHECK(chunk[0].id == fresh[0].id);
+    CHECK(chunk[0].industry == fresh[0].industry);
+    CHECK(chunk[0].attributes == fresh[0].attributes);
+    CHECK(chunk[0].geometry.is_null() == fresh[0].geometry.is_null());
+    CHECK(errors == fresh_errors);
+  }
+  reusing.next(1, chunk, &errors);
+  CHECK(chunk.empty());
+  CHECK(errors.empty());
+}
+
 TEST_CASE("A site given in GCJ-02 gets the same verdict as the same place in WGS-84",
           "[screening]") {
   TempDir dir;

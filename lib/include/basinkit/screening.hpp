@@ -73,15 +73,18 @@ class Screener {
   Screener& operator=(Screener&&) noexcept;
 
   SiteResult screen(const Site& site) const;
+  /// screen() into the result of an earlier site: all of it is overwritten, but its
+  /// strings, map and vectors are reused, so a loop over many sites stops allocating them.
+  void screen(const Site& site, SiteResult& out) const;
   const std::vector<RuleFile>& files() const;
 
  private:
   friend std::int64_t screen_stream(const Screener&, SiteReader&,
                                     const std::function<void(const Site&, const SiteResult&)>&,
                                     const StreamOptions&);
-  /// screen() of a point site whose coordinates the caller has already read (the stream
+  /// screen(site, out) of a point site whose coordinates the caller has already read (the stream
   /// reads them to sort its chunks): no second visit to the site's GEOS point.
-  SiteResult screen_point(const Site& site, double x, double y) const;
+  void screen_point(const Site& site, double x, double y, SiteResult& out) const;
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -107,6 +110,9 @@ class SiteReader {
   /// Up to `max` next sites (fewer at the end; empty when done). `errors[i]` is empty
   /// or why site i has no usable geometry.
   std::vector<Site> next(size_t max, std::vector<std::string>* errors);
+  /// The same into `sites`, whose elements (from an earlier call) are reused: strings and
+  /// attribute maps assigned, not rebuilt. `sites` is resized to the number read.
+  void next(size_t max, std::vector<Site>& sites, std::vector<std::string>* errors);
   /// CRS of the source and the transformation used, for provenance.
   std::string description() const;
   /// How many sites the source holds when it can tell without reading them all

@@ -32,6 +32,10 @@ class PointInArea {
 
  private:
   struct Edge {
+    // Left uninitialised by default: resizing slab_edges_ would otherwise zero hundreds of
+    // MB on a large plan just before every entry is written.
+    Edge() {}  // not `= default`: value-initialisation would zero them
+    Edge(double ax, double ay, double bx, double by) : x1(ax), y1(ay), x2(bx), y2(by) {}
     double x1, y1, x2, y2;
   };
   size_t slab_of(double y) const;

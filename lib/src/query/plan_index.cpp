@@ -129,41 +129,54 @@ PointHit PlanIndex::locate(double x, double y) {
 
 namespace {
 
-/// A Location from the feature chosen in each layer (kNoFeature: none).
+/// The Location of the feature chosen in each layer (kNoFeature: none), into `out`: its
+/// strings and basin entries are assigned, not rebuilt, so a Location reused from site
+/// to site (the stream's) costs no allocation.
 template <typename BasinOf>
-Location location_of(const PlanIndex& index, std::uint32_t unit, std::uint32_t township,
-                     BasinOf basin_of, bool in_boundary) {
-  Location out;
-  bool anything = false;
-  if (unit != kNoFeature) {
-    const auto& u = static_cast<const ControlUnit&>(index.units.feature(unit));
-    out.unit = u.code;
-    if (!u.township.empty()) out.manager = u.township;
-    anything = true;
-  }
-  if (township != kNoFeature) {
-    const auto& t = static_cast<const Township&>(index.townships.feature(township));
-    out.township = t.code;
-    if (!t.county.empty()) out.county = t.county;
-    anything = true;
-  }
+void location_of(const PlanIndex& index, std::uint32_t unit, std::uint32_t township,
+                 BasinOf basin_of, bool in_boundary, Location& out) {
+  auto set = [](std::optional<std::string>& field, const std::string* value) {
+    if (value)
+      field = *value;
+    else
+      field.reset();
+  };
+  const ControlUnit* u =
+      unit != kNoFeature ? &static_cast<const ControlUnit&>(index.units.feature(unit)) : nullptr;
+  const Township* t = township != kNoFeature
+                          ? &static_cast<const Township&>(index.townships.feature(township))
+                          : nullptr;
+  set(out.unit, u ? &u->code : nullptr);
+  set(out.manager, u && !u->township.empty() ? &u->township : nullptr);
+  set(out.township, t ? &t->code : nullptr);
+  set(out.county, t && !t->county.empty() ? &t->county : nullptr);
+  bool anything = u || t;
+  const bool same_levels =
+      out.basins.size() == index.basins.size() &&
+      std::equal(out.basins.begin(), out.basins.end(), index.basins.begin(),
+                 [](const auto& have, const auto& level) { return have.first == level.first; });
+  if (!same_levels) out.basins.clear();
   for (size_t l = 0; l < index.basins.size(); ++l) {
     const auto& [level, layer] = index.basins[l];
     const std::uint32_t b = basin_of(l);
-    out.basins[level] =
-        b != kNoFeature ? std::optional<std::string>(layer.feature(b).code) : std::nullopt;
+    set(out.basins[level], b != kNoFeature ? &layer.feature(b).code : nullptr);
     anything |= b != kNoFeature;
   }
   out.outside_plan = index.has_boundary ? !in_boundary : !anything;
-  return out;
 }
 
 }  // namespace
 
 Location PlanIndex::location(const PointHit& hit) const {
-  return location_of(
+  Location out;
+  location(hit, out);
+  return out;
+}
+
+void PlanIndex::location(const PointHit& hit, Location& out) const {
+  location_of(
       *this, hit.unit, hit.township, [&hit](size_t l) { return hit.basins[l]; },
-      hit.boundary != kNoFeature);
+      hit.boundary != kNoFeature, out);
 }
 
 Touches PlanIndex::touching(const GEOSGeometry* site, bool polygon) const {
@@ -176,10 +189,12 @@ Touches PlanIndex::touching(const GEOSGeometry* site, bool polygon) const {
 }
 
 Location PlanIndex::location(const Touches& touches) const {
-  return location_of(
+  Location out;
+  location_of(
       *this, units.most_of(touches.units), townships.most_of(touches.townships),
       [&](size_t l) { return basins[l].second.most_of(touches.basins[l]); },
-      !touches.boundary.empty());
+      !touches.boundary.empty(), out);
+  return out;
 }
 
 }  // namespace basinkit::query

@@ -100,6 +100,8 @@ struct PlanIndex {
   /// Point queries: thread-safe.
   PointHit locate(double x, double y);
   Location location(const PointHit& hit) const;
+  /// The same into `out`, reusing its strings (no allocation for a reused Location).
+  void location(const PointHit& hit, Location& out) const;
   /// Lines and polygons: uses prepared geometries (not shareable between threads).
   Touches touching(const GEOSGeometry* site, bool polygon) const;
   Location location(const Touches& touches) const;

@@ -318,24 +318,31 @@ Screener& Screener::operator=(Screener&&) noexcept = default;
 const std::vector<RuleFile>& Screener::files() const { return impl_->files; }
 
 SiteResult Screener::screen(const Site& site) const {
+  SiteResult out;
+  screen(site, out);
+  return out;
+}
+
+void Screener::screen(const Site& site, SiteResult& out) const {
   const GEOSGeometry* g = site.geometry.get();
   GEOSContextHandle_t h = geos::context();
   if (!g || GEOSisEmpty_r(h, g)) {
-    SiteResult out;
+    out = SiteResult{};
     out.id = site.id;
     out.error = "the site has no usable geometry";
     out.location.outside_plan = true;
-    return out;
+    return;
   }
   const int type = GEOSGeomTypeId_r(h, g);
   if (type == GEOS_POINT) {
     double x = 0, y = 0;
     GEOSGeomGetX_r(h, g, &x);
     GEOSGeomGetY_r(h, g, &y);
-    return screen_point(site, x, y);
+    screen_point(site, x, y, out);
+    return;
   }
-  SiteResult out;
   out.id = site.id;
+  out.error.clear();
   SiteView v;
   v.geometry = g;
   v.polygon = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
@@ -346,26 +353,25 @@ SiteResult Screener::screen(const Site& site) const {
   v.thread = leased.get();
   impl_->apply_rules(site, v, out);
   impl_->give_back(std::move(leased));
-  return out;
 }
 
-SiteResult Screener::screen_point(const Site& site, double x, double y) const {
-  SiteResult out;
+void Screener::screen_point(const Site& site, double x, double y, SiteResult& out) const {
   out.id = site.id;
+  out.error.clear();
   const query::PointHit hit = impl_->points.locate(x, y);
-  out.location = impl_->points.location(hit);
+  impl_->points.location(hit, out.location);
   SiteView v;
   v.geometry = site.geometry.get();
   v.point = &hit;
   v.x = x;
   v.y = y;
   impl_->apply_rules(site, v, out);
-  return out;
 }
 
 void Screener::Impl::apply_rules(const Site& site, const SiteView& v, SiteResult& out) const {
   std::set<std::string> missing;
   bool any[4] = {false, false, false, false};
+  size_t applied = 0;  // out.rules' entries are reused: assigned, not rebuilt
   for (const CompiledRule& c : rules) {
     const Rule& rule = *c.rule;
     if (!applies(rule.applies_to, site, missing)) continue;
@@ -380,8 +386,13 @@ void Screener::Impl::apply_rules(const Site& site, const SiteView& v, SiteResult
       if (unless_place && unless_what) continue;
     }
     any[static_cast<int>(rule.effect)] = true;
-    out.rules.push_back({c.rule, c.file->path, evidence});
+    if (applied == out.rules.size()) out.rules.emplace_back();
+    AppliedRule& a = out.rules[applied++];
+    a.rule = c.rule;
+    a.file = c.file->path;
+    a.evidence = evidence;
   }
+  out.rules.resize(applied);
   out.verdict = any[static_cast<int>(Effect::prohibit)]    ? Verdict::prohibited
                 : any[static_cast<int>(Effect::restrict)]  ? Verdict::restricted
                 : any[static_cast<int>(Effect::encourage)] ? Verdict::encouraged

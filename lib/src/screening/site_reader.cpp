@@ -141,24 +141,37 @@ std::int64_t SiteReader::count() const {
 }
 
 std::vector<Site> SiteReader::next(size_t max, std::vector<std::string>* errors) {
-  const QuietGdal quiet;
-  Impl& d = *impl_;
   std::vector<Site> sites;
   sites.reserve(max);
-  if (errors) errors->clear();
+  next(max, sites, errors);
+  return sites;
+}
+
+void SiteReader::next(size_t max, std::vector<Site>& sites, std::vector<std::string>* errors) {
+  const QuietGdal quiet;
+  Impl& d = *impl_;
   // Opened on the first call, after any count(): some drivers reset their cursor there.
   if (!d.rows) d.rows = screening::open_site_rows(*d.layer, d.where);
   screening::SiteRows& rows = *d.rows;
   OGRFeatureDefn* defn = d.layer->GetLayerDefn();
-  while (sites.size() < max && rows.next()) {
-    Site site;
+  size_t n = 0;
+  while (n < max && rows.next()) {
+    if (n == sites.size()) sites.emplace_back();
+    Site& site = sites[n];
+    if (errors && n == errors->size()) errors->emplace_back();
+    ++n;
     auto text = [&](int i) { return i >= 0 && rows.is_set(i) ? rows.text(i) : std::string(); };
     site.id = d.id >= 0 ? text(d.id) : std::to_string(rows.fid());
     site.industry = text(d.industry);
     site.action = text(d.action);
-    for (int i = 0; i < defn->GetFieldCount(); ++i)
-      if (i != d.id && i != d.industry && i != d.action && rows.is_set(i))
-        site.attributes[defn->GetFieldDefn(i)->GetNameRef()] = rows.text(i);
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+      if (i == d.id || i == d.industry || i == d.action) continue;
+      const char* name = defn->GetFieldDefn(i)->GetNameRef();
+      if (rows.is_set(i))
+        site.attributes[name] = rows.text(i);
+      else if (!site.attributes.empty())
+        site.attributes.erase(name);
+    }
     std::string error;
     std::unique_ptr<OGRGeometry> g;
     if (d.x >= 0) {
@@ -174,16 +187,17 @@ std::vector<Site> SiteReader::next(size_t max, std::vector<std::string>* errors)
       g = rows.geometry();
       error = rows.geometry_problem();
     }
+    site.geometry = Geometry();
     if (error.empty()) {
       io::ImportedGeometry imported =
           io::import_geometry(g.get(), io::GeometryKind::any, d.transform.get());
       site.geometry = std::move(imported.geometry);
       if (site.geometry.is_null()) error = imported.issue.detail;
     }
-    if (errors) errors->push_back(error);
-    sites.push_back(std::move(site));
+    if (errors) (*errors)[n - 1] = std::move(error);
   }
-  return sites;
+  sites.resize(n);
+  if (errors) errors->resize(n);
 }
 
 }  // namespace basinkit

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <numeric>
 
 #include "common/parallel.hpp"
@@ -71,38 +72,54 @@ std::int64_t screen_stream(const Screener& screener, SiteReader& reader,
                            const StreamOptions& options) {
   // A pipeline of three stages: reading chunk k+1, screening chunk k on the workers, and
   // handing chunk k-1 to the sink, so that neither reading nor writing idles the cores.
+  // The three chunks are recycled: their sites and results are overwritten in place by
+  // the next chunk (no allocation and no fresh heap per site).
   struct Chunk {
     std::vector<Site> sites;
     std::vector<std::string> errors;
     std::vector<SiteResult> results;
+    std::vector<Spot> spots;
   };
-  auto read = [&reader, &options] {
-    Chunk c;
-    c.sites = reader.next(options.chunk_size, &c.errors);
+  std::mutex pool_mutex;
+  std::vector<std::unique_ptr<Chunk>> pool;
+  auto read = [&] {
+    std::unique_ptr<Chunk> c;
+    {
+      std::lock_guard<std::mutex> lock(pool_mutex);
+      if (!pool.empty()) {
+        c = std::move(pool.back());
+        pool.pop_back();
+      }
+    }
+    if (!c) c = std::make_unique<Chunk>();
+    reader.next(options.chunk_size, c->sites, &c->errors);
     return c;
   };
   std::int64_t done = 0;
-  Chunk current = read();  // on this thread: some drivers set up on first read
+  std::unique_ptr<Chunk> current = read();  // on this thread: some drivers set up on first read
   std::future<void> writing;
-  while (!current.sites.empty()) {
-    std::future<Chunk> reading = std::async(std::launch::async, read);
-    std::vector<Spot> spots;
-    const std::vector<size_t> order = spatial_order(current.sites, spots);
-    current.results.assign(current.sites.size(), SiteResult{});
-    parallel_for(current.sites.size(), options.threads, [&](size_t k, int) {
+  while (!current->sites.empty()) {
+    std::future<std::unique_ptr<Chunk>> reading = std::async(std::launch::async, read);
+    Chunk& c = *current;
+    const std::vector<size_t> order = spatial_order(c.sites, c.spots);
+    c.results.resize(c.sites.size());
+    parallel_for(c.sites.size(), options.threads, [&](size_t k, int) {
       const size_t i = order[k];
-      const Spot& spot = spots[i];
-      current.results[i] = spot.point
-                               ? screener.screen_point(current.sites[i], spot.at[0], spot.at[1])
-                               : screener.screen(current.sites[i]);
-      if (!current.errors[i].empty()) current.results[i].error = current.errors[i];
+      const Spot& spot = c.spots[i];
+      if (spot.point)
+        screener.screen_point(c.sites[i], spot.at[0], spot.at[1], c.results[i]);
+      else
+        screener.screen(c.sites[i], c.results[i]);
+      if (!c.errors[i].empty()) c.results[i].error = c.errors[i];
     });
     if (writing.valid()) writing.get();  // rethrows a failed write
-    done += static_cast<std::int64_t>(current.sites.size());
-    writing = std::async(std::launch::async, [&sink, &options, done,
-                                              chunk = std::make_shared<Chunk>(std::move(current))] {
+    done += static_cast<std::int64_t>(c.sites.size());
+    writing = std::async(std::launch::async, [&sink, &options, &pool, &pool_mutex, done,
+                                              chunk = std::move(current)]() mutable {
       for (size_t i = 0; i < chunk->sites.size(); ++i) sink(chunk->sites[i], chunk->results[i]);
       if (options.progress) options.progress(done);
+      std::lock_guard<std::mutex> lock(pool_mutex);
+      pool.push_back(std::move(chunk));
     });
     current = reading.get();
   }
