@@ -110,3 +110,19 @@ TEST_CASE("JSON containers get commas between members only, nested to any depth"
                          {"code", "420802"}};
   CHECK(out == dump(expected));
 }
+
+TEST_CASE("Members copied as text take their place and commas like members written one by one") {
+  std::string members;
+  {
+    JsonText m(members);
+    m.begin_object().key("id").value("N-1").key("title").value("禁止 \"化工\"").end_object();
+  }
+  members = members.substr(1, members.size() - 2);
+  std::string copied;
+  JsonText c(copied);
+  c.begin_array().begin_object().members(members).key("n").value(1.0).end_object();
+  c.begin_object().members(members).end_object().end_array();
+  const Json want = Json::array({{{"id", "N-1"}, {"title", "禁止 \"化工\""}, {"n", 1.0}},
+                                 {{"id", "N-1"}, {"title", "禁止 \"化工\""}}});
+  CHECK(copied == dump(want));
+}

@@ -88,6 +88,12 @@ JsonText& JsonText::end_array() {
   return *this;
 }
 
+JsonText& JsonText::members(std::string_view text) {
+  separate();
+  out_ += text;
+  return *this;
+}
+
 JsonText& JsonText::key(std::string_view name) {
   separate();
   string(name);

@@ -31,6 +31,9 @@ class JsonText {
   JsonText& value(bool b);
   JsonText& value(double number);
   JsonText& null();
+  /// Members of the current object already written as text (`"a":1,"b":"x"`, by another
+  /// JsonText): copied, so that text repeated from site to site is escaped once.
+  JsonText& members(std::string_view text);
 
  private:
   /// The comma before a value or key that is not the first in its container.

@@ -153,7 +153,7 @@ class JsonWriter final : public ScreeningWriter {
 
   void write(const Site& site, const SiteResult& result) override {
     buffer_ += first_ ? "\n" : ",\n";
-    append_site_json(buffer_, site, result, facts_.levels);
+    site_json_.append(buffer_, site, result);
     first_ = false;
     if (buffer_.size() >= kFlushBytes) flush();
   }
@@ -177,6 +177,7 @@ class JsonWriter final : public ScreeningWriter {
   std::ostream* out_;
   Provenance provenance_;
   PlanFacts facts_;
+  SiteJson site_json_{facts_.levels};
   bool first_ = true;
   std::string buffer_;  ///< sites not yet handed to the stream
 };
@@ -223,7 +224,7 @@ class GeoJsonWriter final : public ScreeningWriter {
     const std::string geometry =
         geojson_geometry(to_ogr(site.geometry), to_lonlat_, fmt::format("site '{}'", id), path_);
     std::string properties;
-    append_site_json(properties, site, result, facts_.levels);
+    site_json_.append(properties, site, result);
     out_ << (first_ ? "\n" : ",\n") << "{\"type\":\"Feature\",\"properties\":" << properties
          << ",\"geometry\":" << geometry << '}';
     first_ = false;
@@ -237,6 +238,7 @@ class GeoJsonWriter final : public ScreeningWriter {
 
  private:
   PlanFacts facts_;
+  SiteJson site_json_{facts_.levels};
   ToLonLat to_lonlat_;
   std::ofstream out_;
   std::string path_;

@@ -61,17 +61,12 @@ void append_evidence(JsonText& j, const Evidence& e) {
 
 }  // namespace
 
-void append_site_json(std::string& out, const Site& site, const SiteResult& result,
-                      const std::vector<int>& levels) {
-  JsonText j(out);
-  j.begin_object();
-  j.key("id").value(site_id(site, result));
-  j.key("verdict").value(to_string(result.verdict));
-  j.key("location");
-  append_location(j, result.location, levels);
-  j.key("rules").begin_array();
-  for (const AppliedRule& applied : result.rules) {
+const std::string& SiteJson::rule_members(const AppliedRule& applied) {
+  RuleText& cached = rules_[applied.rule];
+  if (cached.members.empty() || cached.file != applied.file) {
     const Rule& rule = rule_of(applied);
+    std::string object;
+    JsonText j(object);
     j.begin_object();
     j.key("id").value(rule.id);
     j.key("file").value(applied.file);
@@ -79,6 +74,24 @@ void append_site_json(std::string& out, const Site& site, const SiteResult& resu
     j.key("title").value(rule.title);
     j.key("basis").value(rule.basis);
     j.key("condition").value(rule.condition);
+    j.end_object();
+    cached.file = applied.file;
+    cached.members = object.substr(1, object.size() - 2);
+  }
+  return cached.members;
+}
+
+void SiteJson::append(std::string& out, const Site& site, const SiteResult& result) {
+  JsonText j(out);
+  j.begin_object();
+  j.key("id").value(site_id(site, result));
+  j.key("verdict").value(to_string(result.verdict));
+  j.key("location");
+  append_location(j, result.location, levels_);
+  j.key("rules").begin_array();
+  for (const AppliedRule& applied : result.rules) {
+    j.begin_object();
+    j.members(rule_members(applied));
     j.key("evidence");
     append_evidence(j, applied.evidence);
     j.end_object();

@@ -17,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace basinkit::report {
@@ -30,8 +31,24 @@ std::optional<std::string> basin_at(const Location& location, int level);
 /// The rule behind an applied rule; an empty one if the pointer is missing.
 const Rule& rule_of(const AppliedRule& applied);
 
-/// Appends the site's JSON object to `out`; `levels`: the plan's basin levels.
-void append_site_json(std::string& out, const Site& site, const SiteResult& result,
-                      const std::vector<int>& levels);
+/// Appends sites' JSON objects to a buffer. The constant members of each applied rule (id,
+/// file, effect, title, basis, condition: most of a site's text) are escaped once per rule
+/// and copied after that. One per writer: not thread-safe.
+class SiteJson {
+ public:
+  /// `levels`: the plan's basin levels.
+  explicit SiteJson(std::vector<int> levels) : levels_(std::move(levels)) {}
+  void append(std::string& out, const Site& site, const SiteResult& result);
+
+ private:
+  /// The rule's members as text, for the file it was applied from.
+  const std::string& rule_members(const AppliedRule& applied);
+
+  std::vector<int> levels_;
+  struct RuleText {
+    std::string file, members;
+  };
+  std::unordered_map<const Rule*, RuleText> rules_;
+};
 
 }  // namespace basinkit::report
