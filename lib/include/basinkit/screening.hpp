@@ -130,7 +130,7 @@ class SiteReader {
 /// many sites). Returns the number of sites.
 struct StreamOptions {
   int threads = 0;            ///< DEFAULT 0 = all cores
-  size_t chunk_size = 65536;  ///< DEFAULT 65536 sites per chunk (memory stays bounded)
+  size_t chunk_size = 16384;  ///< DEFAULT 16384 sites per chunk (memory stays bounded)
   /// DEFAULT none. Progress, for a progress bar: the number of sites done (screened and
   /// handed to `sink`), after each chunk; it rises and its last value is the total that
   /// screen_stream returns (SiteReader::count() when the source knew it; no call without
