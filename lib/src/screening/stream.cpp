@@ -73,7 +73,8 @@ std::int64_t screen_stream(const Screener& screener, SiteReader& reader,
   // A pipeline of three stages: reading chunk k+1, screening chunk k on the workers, and
   // handing chunk k-1 to the sink, so that neither reading nor writing idles the cores.
   // The three chunks are recycled: their sites and results are overwritten in place by
-  // the next chunk (no allocation and no fresh heap per site).
+  // the next chunk, so their strings, maps and vectors are reused (each point site still
+  // gets a new GEOS point).
   struct Chunk {
     std::vector<Site> sites;
     std::vector<std::string> errors;
