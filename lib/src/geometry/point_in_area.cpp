@@ -44,6 +44,10 @@ int signum(DD a) {
 // Relative error bound of the floating-point filter, as GEOS uses.
 constexpr double kSafeEpsilon = 1e-15;
 
+struct Edge {
+  double x1, y1, x2, y2;
+};
+
 }  // namespace
 
 int orientation_index(double p1x, double p1y, double p2x, double p2y, double qx, double qy) {
@@ -67,18 +71,17 @@ int orientation_index(double p1x, double p1y, double p2x, double p2y, double qx,
   return signum(add(mul(dx1, dy2), neg(mul(dy1, dx2))));
 }
 
-void for_each_edge(const GEOSGeometry* polygonal,
-                   const std::function<void(double, double, double, double)>& edge) {
+namespace {
+
+/// Calls ring(seq, n) for every ring of at least two vertices of a polygon or
+/// multipolygon (nothing for other geometries).
+template <typename Ring>
+void for_each_ring(const GEOSGeometry* polygonal, Ring&& ring) {
   GEOSContextHandle_t h = context();
-  std::vector<double> buffer;
-  auto add_ring = [&](const GEOSGeometry* ring) {
-    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ring);
+  auto add_ring = [&](const GEOSGeometry* r) {
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, r);
     unsigned n = 0;
-    if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &n) || n < 2) return;
-    buffer.resize(2 * static_cast<size_t>(n));
-    if (!GEOSCoordSeq_copyToBuffer_r(h, seq, buffer.data(), 0, 0)) return;
-    for (unsigned i = 0; i + 1 < n; ++i)
-      edge(buffer[2 * i], buffer[2 * i + 1], buffer[2 * i + 2], buffer[2 * i + 3]);
+    if (seq && GEOSCoordSeq_getSize_r(h, seq, &n) && n >= 2) ring(seq, n);
   };
   auto add_polygon = [&](const GEOSGeometry* p) {
     if (GEOSisEmpty_r(h, p)) return;
@@ -94,44 +97,69 @@ void for_each_edge(const GEOSGeometry* polygonal,
       add_polygon(GEOSGetGeometryN_r(h, polygonal, i));
 }
 
+}  // namespace
+
+void for_each_edge(const GEOSGeometry* polygonal,
+                   const std::function<void(double, double, double, double)>& edge) {
+  std::vector<double> buffer;
+  for_each_ring(polygonal, [&](const GEOSCoordSequence* seq, unsigned n) {
+    buffer.resize(2 * static_cast<size_t>(n));
+    if (!GEOSCoordSeq_copyToBuffer_r(context(), seq, buffer.data(), 0, 0)) return;
+    for (unsigned i = 0; i + 1 < n; ++i)
+      edge(buffer[2 * i], buffer[2 * i + 1], buffer[2 * i + 2], buffer[2 * i + 3]);
+  });
+}
+
 PointInArea::PointInArea(const GEOSGeometry* polygonal) {
   if (!polygonal) return;
-  edges_.reserve(static_cast<size_t>(std::max(0, GEOSGetNumCoordinates_r(context(), polygonal))));
-  for_each_edge(polygonal, [this](double x1, double y1, double x2, double y2) {
-    edges_.push_back({x1, y1, x2, y2});
+  GEOSContextHandle_t h = context();
+  // The vertices are copied from GEOS straight into place; rings: [first vertex, count].
+  xy_.reserve(2 * static_cast<size_t>(std::max(0, GEOSGetNumCoordinates_r(h, polygonal))));
+  std::vector<std::array<std::uint32_t, 2>> rings;
+  size_t edges = 0;
+  for_each_ring(polygonal, [&](const GEOSCoordSequence* seq, unsigned n) {
+    const size_t first = xy_.size() / 2;
+    xy_.resize(xy_.size() + 2 * static_cast<size_t>(n));
+    if (!GEOSCoordSeq_copyToBuffer_r(h, seq, xy_.data() + 2 * first, 0, 0)) {
+      xy_.resize(2 * first);
+      return;
+    }
+    rings.push_back({static_cast<std::uint32_t>(first), n});
+    edges += n - 1;
   });
-  if (edges_.empty()) return;
+  if (edges == 0) {
+    xy_ = {};
+    return;
+  }
 
   xmin_ = ymin_ = INFINITY;
   xmax_ = ymax_ = -INFINITY;
-  for (const Edge& e : edges_) {
-    xmin_ = std::min({xmin_, e.x1, e.x2});
-    xmax_ = std::max({xmax_, e.x1, e.x2});
-    ymin_ = std::min({ymin_, e.y1, e.y2});
-    ymax_ = std::max({ymax_, e.y1, e.y2});
+  for (size_t v = 0; v < xy_.size(); v += 2) {
+    xmin_ = std::min(xmin_, xy_[v]);
+    xmax_ = std::max(xmax_, xy_[v]);
+    ymin_ = std::min(ymin_, xy_[v + 1]);
+    ymax_ = std::max(ymax_, xy_[v + 1]);
   }
   // About four edges per slab on a typical ring.
-  const size_t slabs = std::max<size_t>(1, edges_.size() / 4);
+  const size_t slabs = std::max<size_t>(1, edges / 4);
   slab_count_ = slabs;
   slabs_per_unit_ = ymax_ > ymin_ ? static_cast<double>(slabs) / (ymax_ - ymin_) : 0;
-  // The slabs of each edge, found once: [first, last].
-  std::vector<std::array<std::uint32_t, 2>> span(edges_.size());
-  std::vector<std::uint32_t> count(slabs + 1, 0);
-  for (size_t i = 0; i < edges_.size(); ++i) {
-    const Edge& e = edges_[i];
-    span[i] = {static_cast<std::uint32_t>(slab_of(std::min(e.y1, e.y2))),
-               static_cast<std::uint32_t>(slab_of(std::max(e.y1, e.y2)))};
-    for (size_t s = span[i][0]; s <= span[i][1]; ++s) ++count[s + 1];
-  }
+  // Calls add(edge, slab) for every slab each edge spans (found twice: cheaper than
+  // storing the spans).
+  auto for_each_slab = [&](auto&& add) {
+    for (const auto& [first, n] : rings)
+      for (std::uint32_t k = first; k + 1 < first + n; ++k) {
+        const double y1 = xy_[2 * k + 1], y2 = xy_[2 * k + 3];
+        const size_t last = slab_of(std::max(y1, y2));
+        for (size_t s = slab_of(std::min(y1, y2)); s <= last; ++s) add(k, s);
+      }
+  };
   slab_start_.assign(slabs + 1, 0);
-  for (size_t s = 0; s < slabs; ++s) slab_start_[s + 1] = slab_start_[s] + count[s + 1];
-  // Each slab's edges are copied next to each other: a query reads one contiguous block.
+  for_each_slab([this](std::uint32_t, size_t s) { ++slab_start_[s + 1]; });
+  for (size_t s = 0; s < slabs; ++s) slab_start_[s + 1] += slab_start_[s];
   slab_edges_.resize(slab_start_[slabs]);
   std::vector<std::uint32_t> fill(slab_start_.begin(), slab_start_.end() - 1);
-  for (size_t i = 0; i < edges_.size(); ++i)
-    for (size_t s = span[i][0]; s <= span[i][1]; ++s) slab_edges_[fill[s]++] = edges_[i];
-  edges_.clear();
-  edges_.shrink_to_fit();
+  for_each_slab([this, &fill](std::uint32_t k, size_t s) { slab_edges_[fill[s]++] = k; });
 }
 
 size_t PointInArea::slab_of(double y) const {
@@ -148,7 +176,8 @@ PointInArea::Location PointInArea::locate(double x, double y) const {
   const size_t s = slab_of(y);
   int crossings = 0;
   for (std::uint32_t k = slab_start_[s]; k < slab_start_[s + 1]; ++k) {
-    const Edge& e = slab_edges_[k];
+    const double* p = &xy_[2 * static_cast<size_t>(slab_edges_[k])];
+    const Edge e{p[0], p[1], p[2], p[3]};
     // GEOS's RayCrossingCounter::countSegment, both end points checked.
     if (e.x1 < x && e.x2 < x) continue;
     if ((x == e.x2 && y == e.y2) || (x == e.x1 && y == e.y1)) return Location::boundary;
