@@ -1,8 +1,12 @@
 /* The C API (basinkit_c.h) from plain C on the demo plan: open, validate, screen one
- * site, free, and the error codes and messages of bad input. Exit status 0 = passed. */
+ * site, trace, assess, free, and the error codes and messages of bad input. argv[1] is
+ * the basinkit CLI, run to compare its JSON with the C API's. Exit status 0 = passed. */
+#define _POSIX_C_SOURCE 200809L /* popen */
+
 #include <basinkit/basinkit_c.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef BASINKIT_DEMO_DIR
@@ -21,6 +25,8 @@ static int failures = 0;
 
 static const char* const kPlan = BASINKIT_DEMO_DIR "/plan.yaml";
 static const char* const kRules = BASINKIT_DEMO_DIR "/rules.yaml";
+static const char* const kMonitoring = BASINKIT_DEMO_DIR "/monitoring.csv";
+static const char* cli = NULL; /* argv[1] */
 
 static void version_is_set(void) { CHECK(strlen(bk_version()) > 0); }
 
@@ -122,7 +128,174 @@ static void a_missing_rule_file_is_bad_input_naming_the_file(const bk_plan* plan
   bk_error_free(err);
 }
 
-int main(void) {
+/* The stdout of `cli ARGS` (a new string to free), or NULL when it fails. */
+static char* run_cli(const char* args) {
+  char command[4096];
+  snprintf(command, sizeof command, "'%s' %s", cli, args);
+  FILE* pipe = popen(command, "r");
+  if (!pipe) return NULL;
+  size_t size = 0, capacity = 1 << 16;
+  char* out = malloc(capacity);
+  size_t n;
+  while (out && (n = fread(out + size, 1, capacity - size - 1, pipe)) > 0) {
+    size += n;
+    if (capacity - size < 2) {
+      char* grown = realloc(out, capacity *= 2);
+      if (!grown) free(out);
+      out = grown;
+    }
+  }
+  if (pclose(pipe) != 0 || !out) {
+    fprintf(stderr, "failed: %s\n", command);
+    free(out);
+    return NULL;
+  }
+  out[size] = '\0';
+  return out;
+}
+
+/* Drops the provenance lines that differ between any two runs (when, and the command
+ * line: "basinkit trace ..." or "bk_trace (basinkit C API) ..."), in place. */
+static void drop_run_lines(char* json) {
+  char* to = json;
+  const char* line = json;
+  while (*line) {
+    const char* end = strchr(line, '\n');
+    size_t length = end ? (size_t)(end - line) + 1 : strlen(line);
+    const char* text = line + strspn(line, " ");
+    if (strncmp(text, "\"command_line\":", 15) != 0 && strncmp(text, "\"created_utc\":", 14) != 0) {
+      memmove(to, line, length);
+      to += length;
+    }
+    line += length;
+  }
+  *to = '\0';
+}
+
+/* The C API's JSON equals the CLI's `--format json` byte for byte, but for when and how it
+ * was run. */
+static void same_json_as_the_cli(char* from_c, const char* cli_args) {
+  char* from_cli = run_cli(cli_args);
+  CHECK(from_cli != NULL);
+  CHECK(from_c != NULL);
+  if (from_c && from_cli) {
+    drop_run_lines(from_c);
+    drop_run_lines(from_cli);
+    CHECK(strcmp(from_c, from_cli) == 0);
+    if (strcmp(from_c, from_cli) != 0) {
+      size_t at = 0;
+      while (from_c[at] && from_c[at] == from_cli[at]) ++at;
+      fprintf(stderr, "basinkit %s: the JSON differs at byte %zu:\n%.80s\nvs the CLI's\n%.80s\n",
+              cli_args, at, from_c + at, from_cli + at);
+    }
+  }
+  free(from_cli);
+}
+
+static void traces_equal_the_cli(const bk_plan* plan) {
+  char args[2048];
+  bk_error* err = NULL;
+  char* json = NULL;
+  /* 竹皮河 SEC06 flows on past SEC05 and SEC04 on the Han. */
+  CHECK(bk_trace(plan, "SEC06", NULL, BK_DOWNSTREAM, &json, &err) == BK_OK);
+  CHECK(err == NULL);
+  CHECK(json != NULL && strstr(json, "\"SEC04\"") != NULL);
+  snprintf(args, sizeof args, "trace '%s' --section SEC06 --format json", kPlan);
+  same_json_as_the_cli(json, args);
+  bk_string_free(json);
+
+  json = NULL;
+  CHECK(bk_trace(plan, NULL, "HJ020301", BK_UPSTREAM, &json, &err) == BK_OK);
+  CHECK(json != NULL && strstr(json, "\"HJ020409\"") != NULL);
+  snprintf(args, sizeof args, "trace '%s' --unit HJ020301 --upstream --format json", kPlan);
+  same_json_as_the_cli(json, args);
+  bk_string_free(json);
+}
+
+static void bad_traces_are_bad_input(const bk_plan* plan) {
+  bk_error* err = NULL;
+  char* json = NULL;
+  CHECK(bk_trace(plan, "NOPE", NULL, BK_DOWNSTREAM, &json, &err) == BK_ERROR_INPUT);
+  CHECK(json == NULL);
+  CHECK(bk_error_code(err) == BK_ERROR_INPUT);
+  CHECK(strstr(bk_error_message(err), "no section with code 'NOPE'") != NULL);
+  bk_error_free(err);
+  err = NULL;
+  CHECK(bk_trace(plan, NULL, "NOPE", BK_UPSTREAM, &json, &err) == BK_ERROR_INPUT);
+  CHECK(strstr(bk_error_message(err), "no unit with code 'NOPE'") != NULL);
+  bk_error_free(err);
+  err = NULL;
+  CHECK(bk_trace(plan, "SEC06", "HJ020301", BK_DOWNSTREAM, &json, &err) == BK_ERROR_INPUT);
+  CHECK(strstr(bk_error_message(err), "exactly one of section and unit") != NULL);
+  bk_error_free(err);
+  err = NULL;
+  CHECK(bk_trace(plan, "SEC06", NULL, (bk_direction)7, &json, &err) == BK_ERROR_INPUT);
+  bk_error_free(err);
+  err = NULL;
+  CHECK(bk_trace(plan, "SEC06", NULL, BK_DOWNSTREAM, NULL, &err) == BK_ERROR_INPUT);
+  CHECK(strstr(bk_error_message(err), "result_json") != NULL);
+  bk_error_free(err);
+  CHECK(json == NULL);
+}
+
+static void assessments_equal_the_cli(const bk_plan* plan) {
+  char args[2048];
+  bk_error* err = NULL;
+  char* json = NULL;
+  /* December 2026, the latest month: 竹皮河 SEC06 is red. */
+  CHECK(bk_assess(plan, kMonitoring, NULL, NULL, &json, &err) == BK_OK);
+  CHECK(err == NULL);
+  CHECK(json != NULL && strstr(json, "\"period\": \"2026-12\"") != NULL);
+  snprintf(args, sizeof args, "assess '%s' --monitoring '%s' --format json", kPlan, kMonitoring);
+  same_json_as_the_cli(json, args);
+  bk_string_free(json);
+
+  json = NULL;
+  CHECK(bk_assess(plan, kMonitoring, "2026", "", &json, &err) == BK_OK);
+  CHECK(json != NULL && strstr(json, "\"payer\": \"420802\"") != NULL);
+  snprintf(args, sizeof args, "assess '%s' --monitoring '%s' --period 2026 --format json", kPlan,
+           kMonitoring);
+  same_json_as_the_cli(json, args);
+  bk_string_free(json);
+}
+
+static void bad_assessments_are_bad_input(const bk_plan* plan) {
+  const char* missing = "/nonexistent/basinkit/monitoring.csv";
+  bk_error* err = NULL;
+  char* json = NULL;
+  CHECK(bk_assess(plan, missing, NULL, NULL, &json, &err) == BK_ERROR_INPUT);
+  CHECK(json == NULL);
+  CHECK(bk_error_code(err) == BK_ERROR_INPUT);
+  CHECK(strstr(bk_error_message(err), missing) != NULL);
+  if (err) fprintf(stderr, "expected error: %s\n", bk_error_message(err));
+  bk_error_free(err);
+  err = NULL;
+  const char* no_config = "/nonexistent/basinkit/assessment.yaml";
+  CHECK(bk_assess(plan, kMonitoring, NULL, no_config, &json, &err) == BK_ERROR_INPUT);
+  CHECK(strstr(bk_error_message(err), no_config) != NULL);
+  bk_error_free(err);
+  err = NULL;
+  CHECK(bk_assess(plan, kMonitoring, "October", NULL, &json, &err) == BK_ERROR_INPUT);
+  CHECK(strstr(bk_error_message(err), "'October' is no period") != NULL);
+  bk_error_free(err);
+  err = NULL;
+  CHECK(bk_assess(plan, kMonitoring, "2025-10", NULL, &json, &err) == BK_ERROR_INPUT);
+  CHECK(strstr(bk_error_message(err), "no monitoring rows in the period 2025-10") != NULL);
+  bk_error_free(err);
+  err = NULL;
+  CHECK(bk_assess(plan, NULL, NULL, NULL, &json, &err) == BK_ERROR_INPUT);
+  CHECK(strstr(bk_error_message(err), "monitoring_path") != NULL);
+  bk_error_free(err);
+  CHECK(bk_assess(NULL, kMonitoring, NULL, NULL, &json, NULL) == BK_ERROR_INPUT);
+  CHECK(json == NULL);
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s BASINKIT_CLI\n", argv[0]);
+    return 1;
+  }
+  cli = argv[1];
   version_is_set();
   a_missing_plan_is_bad_input_naming_the_file();
   null_arguments_are_bad_input();
@@ -138,6 +311,10 @@ int main(void) {
   the_demo_plan_validates_with_seven_warnings(plan);
   a_chemical_plant_by_the_han_river_is_prohibited(plan);
   a_missing_rule_file_is_bad_input_naming_the_file(plan);
+  traces_equal_the_cli(plan);
+  bad_traces_are_bad_input(plan);
+  assessments_equal_the_cli(plan);
+  bad_assessments_are_bad_input(plan);
   bk_plan_free(plan);
   bk_plan_free(NULL);
   bk_screener_free(NULL);

@@ -1,10 +1,10 @@
 /* basinkit's C API: a small, stable interface for programs that cannot use C++.
  *
- * It covers the library's main jobs: open a basin plan, validate it, and screen one site
- * against rule lists. Everything is reached through opaque handles (`bk_plan`,
- * `bk_screener`, `bk_error`) that the caller frees with the matching `*_free` function.
- * No C++ exception crosses this boundary: every function catches them and reports a
- * status instead.
+ * It covers the library's main jobs: open a basin plan, validate it, screen one site
+ * against rule lists, trace the river network and assess its monitoring sections. Everything is
+ * reached through opaque handles (`bk_plan`, `bk_screener`, `bk_error`) that the caller frees with
+ * the matching `*_free` function. No C++ exception crosses this boundary: every function catches
+ * them and reports a status instead.
  *
  * Conventions
  * - Strings are UTF-8 and NUL-terminated. Strings returned through `char**` are owned by
@@ -25,7 +25,8 @@
  *   if (!plan) { fprintf(stderr, "%s\n", bk_error_message(err)); bk_error_free(err); }
  *
  * Thread safety: handles may be shared between threads for the const operations
- * (bk_validate, bk_screen_point); opening and freeing must not race with their use.
+ * (bk_validate, bk_screen_point, bk_trace, bk_assess); opening and freeing must not race with their
+ * use.
  */
 #ifndef BASINKIT_BASINKIT_C_H
 #define BASINKIT_BASINKIT_C_H
@@ -114,6 +115,32 @@ void bk_screener_free(bk_screener* screener);
 bk_status bk_screen_point(const bk_screener* screener, double x, double y, const char* srs,
                           const char* industry, const char* action, bk_verdict* verdict,
                           char** result_json, bk_error** error);
+
+/** The direction of bk_trace(). */
+typedef enum bk_direction {
+  BK_DOWNSTREAM = 0, /**< where the water goes */
+  BK_UPSTREAM = 1    /**< where the water comes from */
+} bk_direction;
+
+/** Traces the plan's river network (`basinkit trace --section CODE` or `--unit CODE`,
+ *  with `--upstream` or `--downstream`): give exactly one of `section` (a monitoring
+ *  section code) and `unit` (a control unit code); the other is NULL. `result_json`
+ *  (required) receives a new string holding the trace, the CLI's `--format json` output
+ *  (docs/network.md). An unknown code is BK_ERROR_INPUT and the message names it. The
+ *  network is built from the plan on each call, as the CLI does. */
+bk_status bk_trace(const bk_plan* plan, const char* section, const char* unit,
+                   bk_direction direction, char** result_json, bk_error** error);
+
+/** Assesses the plan's monitoring sections (`basinkit assess`, docs/assessment.md).
+ *  `monitoring_path`: the monitoring rows (CSV, XLSX, GPKG or any OGR table);
+ *  `period`: "2026-10", "2026" or "2026-01..2026-06", NULL (or "") for the latest month
+ *  in the data; `config_path`: an assessment config (YAML), NULL (or "") for the
+ *  defaults.
+ *  `report_json` (required) receives a new string holding the report, the CLI's
+ *  `--format json` output. A missing or bad file, row or value is BK_ERROR_INPUT and the
+ *  message names file, row and column. */
+bk_status bk_assess(const bk_plan* plan, const char* monitoring_path, const char* period,
+                    const char* config_path, char** report_json, bk_error** error);
 
 #ifdef __cplusplus
 }

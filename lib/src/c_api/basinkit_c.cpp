@@ -4,8 +4,10 @@
 // BK_ERROR_INTERNAL (3).
 
 #include <basinkit/basinkit_c.h>
+#include <basinkit/assessment.hpp>
 #include <basinkit/crs.hpp>
 #include <basinkit/error.hpp>
+#include <basinkit/network.hpp>
 #include <basinkit/report.hpp>
 #include <basinkit/screening.hpp>
 #include <basinkit/screening_report.hpp>
@@ -20,6 +22,7 @@
 #include <ctime>
 #include <exception>
 #include <new>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -248,6 +251,69 @@ bk_status bk_screen_point(const bk_screener* screener, double x, double y, const
     }
     if (verdict) *verdict = to_c(result.verdict);
     if (result_json) *result_json = json;
+  });
+}
+
+bk_status bk_trace(const bk_plan* plan, const char* section, const char* unit,
+                   bk_direction direction, char** result_json, bk_error** error) {
+  return guarded(error, [&] {
+    require(plan, "bk_trace", "plan");
+    require(result_json, "bk_trace", "result_json");
+    if ((section == nullptr) == (unit == nullptr))
+      throw basinkit::InputError("bk_trace: give exactly one of section and unit");
+    if (direction != BK_DOWNSTREAM && direction != BK_UPSTREAM)
+      throw basinkit::InputError(
+          fmt::format("bk_trace: unknown direction {} (use BK_DOWNSTREAM or BK_UPSTREAM)",
+                      static_cast<int>(direction)));
+    basinkit::TraceQuery query;
+    query.direction = direction == BK_UPSTREAM ? basinkit::TraceDirection::upstream
+                                               : basinkit::TraceDirection::downstream;
+    if (section) query.section = section;
+    if (unit) query.unit = unit;
+    const basinkit::DrainageNetwork network = basinkit::build_network(plan->plan);
+    const basinkit::TraceResult result = basinkit::trace(plan->plan, network, query);
+    const basinkit::Provenance provenance = basinkit::plan_provenance(
+        plan->plan, fmt::format("bk_trace (basinkit C API) --{} {} --{}",
+                                section ? "section" : "unit", section ? section : unit,
+                                direction == BK_UPSTREAM ? "upstream" : "downstream"));
+    std::ostringstream text;
+    basinkit::write_trace_json(plan->plan, network, result, provenance, text);
+    *result_json = malloc_copy(text.str());
+  });
+}
+
+bk_status bk_assess(const bk_plan* plan, const char* monitoring_path, const char* period,
+                    const char* config_path, char** report_json, bk_error** error) {
+  return guarded(error, [&] {
+    require(plan, "bk_assess", "plan");
+    require(monitoring_path, "bk_assess", "monitoring_path");
+    require(report_json, "bk_assess", "report_json");
+    // "" is no value, as an empty CLI option.
+    if (period && !*period) period = nullptr;
+    if (config_path && !*config_path) config_path = nullptr;
+    const basinkit::AssessmentConfig config = config_path
+                                                  ? basinkit::read_assessment_config(config_path)
+                                                  : basinkit::default_assessment_config();
+    const std::optional<basinkit::Period> given =
+        period ? std::optional<basinkit::Period>(basinkit::parse_period(period)) : std::nullopt;
+    const basinkit::DrainageNetwork network = basinkit::build_network(plan->plan);
+    const basinkit::MonitoringData data =
+        basinkit::read_monitoring(monitoring_path, config, basinkit::section_codes(network));
+    const basinkit::AssessmentResult result = basinkit::assess(
+        plan->plan, network, data, given ? *given : basinkit::latest_month(data), config);
+
+    std::string command_line =
+        fmt::format("bk_assess (basinkit C API) --monitoring {}", monitoring_path);
+    if (period) command_line += fmt::format(" --period {}", period);
+    if (config_path) command_line += fmt::format(" --config {}", config_path);
+    basinkit::AssessmentReport report;
+    report.result = &result;
+    report.plan = &plan->plan;
+    report.data = &data;
+    report.provenance = basinkit::assessment_provenance(plan->plan, data, config, command_line);
+    std::ostringstream text;
+    basinkit::write_assessment_json(report, text);
+    *report_json = malloc_copy(text.str());
   });
 }
 
