@@ -356,6 +356,25 @@ MonitoringData measured(std::vector<Parameter> p) {
 
 }  // namespace
 
+TEST_CASE("Monitoring data that cannot be opened says why: no such file, not a table", "[assess]") {
+  TempDir dir;
+  auto error = [&](const std::string& path) -> std::string {
+    try {
+      read_monitoring(path, parse_assessment_config("", "/a.yaml"), {"S1"});
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  const std::string missing = dir / "missing.csv";
+  CHECK_THAT(error(missing), Catch::Contains(missing) && Catch::EndsWith("no such file"));
+  const std::string binary = dir / "m.xlsx";
+  write_text(binary, std::string("PK\x03\x04 not a zip"));
+  CHECK_THAT(error(binary), Catch::Contains(binary) &&
+                                Catch::Contains("cannot open the monitoring data: ") &&
+                                !Catch::EndsWith("data: "));
+}
+
 TEST_CASE("Assessment reports: JSON, CSV, XLSX, GeoPackage and HTML", "[assess]") {
   TempDir dir;
   const AssessmentResult r = hand_made_result();

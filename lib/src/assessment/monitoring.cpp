@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <regex>
 
@@ -193,9 +194,17 @@ MonitoringData read_monitoring(const std::string& path, const AssessmentConfig& 
   CPLErrorReset();
   std::unique_ptr<GDALDataset, DatasetCloser> ds(GDALDataset::Open(
       path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, options.List(), nullptr));
-  if (!ds)
-    throw InputError(fmt::format("cannot open the monitoring data: {}", CPLGetLastErrorMsg()),
-                     Where{path});
+  if (!ds) {
+    // GDAL says nothing for a missing file, nor for one no driver recognises.
+    std::string why = CPLGetLastErrorMsg();
+    if (why.empty()) {
+      std::error_code ignored;
+      why = std::filesystem::exists(path, ignored)
+                ? "not a table GDAL reads (CSV, XLSX, ODS, GeoPackage, …)"
+                : "no such file";
+    }
+    throw InputError("cannot open the monitoring data: " + why, Where{path});
+  }
   OGRLayer* layer = nullptr;
   if (!config.layer.empty()) {
     layer = ds->GetLayerByName(config.layer.c_str());
