@@ -229,7 +229,7 @@ static void bad_traces_are_bad_input(const bk_plan* plan) {
   CHECK(strstr(bk_error_message(err), "exactly one of section and unit") != NULL);
   bk_error_free(err);
   err = NULL;
-  CHECK(bk_trace(plan, "SEC06", NULL, (bk_direction)7, &json, &err) == BK_ERROR_INPUT);
+  CHECK(bk_trace(plan, "SEC06", NULL, 7, &json, &err) == BK_ERROR_INPUT);
   bk_error_free(err);
   err = NULL;
   CHECK(bk_trace(plan, "SEC06", NULL, BK_DOWNSTREAM, NULL, &err) == BK_ERROR_INPUT);

@@ -127,9 +127,11 @@ typedef enum bk_direction {
  *  section code) and `unit` (a control unit code); the other is NULL. `result_json`
  *  (required) receives a new string holding the trace, the CLI's `--format json` output
  *  (docs/network.md). An unknown code is BK_ERROR_INPUT and the message names it. The
- *  network is built from the plan on each call, as the CLI does. */
-bk_status bk_trace(const bk_plan* plan, const char* section, const char* unit,
-                   bk_direction direction, char** result_json, bk_error** error);
+ *  network is built from the plan on each call, as the CLI does. `direction` is a
+ *  bk_direction, passed as an int so that any other value is a checked BK_ERROR_INPUT
+ *  (an out-of-range enum value is undefined behaviour in the C++ that implements it). */
+bk_status bk_trace(const bk_plan* plan, const char* section, const char* unit, int direction,
+                   char** result_json, bk_error** error);
 
 /** Assesses the plan's monitoring sections (`basinkit assess`, docs/assessment.md).
  *  `monitoring_path`: the monitoring rows (CSV, XLSX, GPKG or any OGR table);

@@ -254,17 +254,16 @@ bk_status bk_screen_point(const bk_screener* screener, double x, double y, const
   });
 }
 
-bk_status bk_trace(const bk_plan* plan, const char* section, const char* unit,
-                   bk_direction direction, char** result_json, bk_error** error) {
+bk_status bk_trace(const bk_plan* plan, const char* section, const char* unit, int direction,
+                   char** result_json, bk_error** error) {
   return guarded(error, [&] {
     require(plan, "bk_trace", "plan");
     require(result_json, "bk_trace", "result_json");
     if ((section == nullptr) == (unit == nullptr))
       throw basinkit::InputError("bk_trace: give exactly one of section and unit");
     if (direction != BK_DOWNSTREAM && direction != BK_UPSTREAM)
-      throw basinkit::InputError(
-          fmt::format("bk_trace: unknown direction {} (use BK_DOWNSTREAM or BK_UPSTREAM)",
-                      static_cast<int>(direction)));
+      throw basinkit::InputError(fmt::format(
+          "bk_trace: unknown direction {} (use BK_DOWNSTREAM or BK_UPSTREAM)", direction));
     basinkit::TraceQuery query;
     query.direction = direction == BK_UPSTREAM ? basinkit::TraceDirection::upstream
                                                : basinkit::TraceDirection::downstream;
