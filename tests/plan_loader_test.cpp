@@ -3,6 +3,7 @@
 #include <basinkit/info.hpp>
 #include <basinkit/locate.hpp>
 #include <basinkit/plan.hpp>
+#include <basinkit/report.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -247,6 +248,27 @@ TEST_CASE("Codes stay text: a leading zero survives") {
   const Plan plan = load_plan(dir / "p.yaml");
   CHECK(plan.townships[0].code == "0123");
   CHECK(plan.townships[0].county == "0420");
+}
+
+TEST_CASE("Each loaded layer carries the SHA-256 of its file, in a folder of shapefiles too") {
+  TempDir dir;
+  const std::string manifest = write_small_plan(dir);
+  std::filesystem::create_directory(dir / "shp");
+  write_layer(dir / "shp/towns.shp", {"ESRI Shapefile",
+                                      "towns",
+                                      "EPSG:4547",
+                                      {"TOWN_CODE"},
+                                      {{{"420881001000"}, box(X0, Y0, 362000, Y2)}}});
+  set_layer(manifest, "townships", "{ source: shp, layer: towns, fields: { code: TOWN_CODE } }");
+  const Plan plan = load_plan(manifest);
+  REQUIRE(plan.sources.size() == 4);
+  for (const LayerSource& s : plan.sources) {
+    INFO(s.key);
+    const std::string file = s.key == "townships" ? dir / "shp/towns.shp" : s.resolved;
+    CHECK(s.sha256.size() == 64);
+    CHECK(s.sha256 == sha256_of_file(file));
+  }
+  CHECK(plan.sources[0].sha256 != plan.sources[1].sha256);
 }
 
 TEST_CASE("A where filter selects features") {

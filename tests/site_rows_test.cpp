@@ -5,9 +5,14 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <cfloat>
+#include <climits>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <random>
 
 #include "fixtures.hpp"
 #include "screening/site_rows.hpp"
@@ -22,6 +27,46 @@ struct Closer {
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, Closer>;
 
+/// Reals whose text is easy to get wrong: exponent thresholds of %.15g, rounding at the
+/// 15th digit, subnormals, extremes, negative zero, infinities; then random bit patterns.
+double awkward_real(int i) {
+  static const double kValues[] = {0.0,
+                                   -0.0,
+                                   1e-4,
+                                   9.99999999999999e-5,
+                                   1e-5,
+                                   0.1,
+                                   1.0 / 3,
+                                   -2.5,
+                                   1e14,
+                                   999999999999999.0,
+                                   999999999999999.9,
+                                   1e15,
+                                   1e16,
+                                   123456789012345678.0,
+                                   0.30000000000000004,
+                                   5e-324,
+                                   2.2250738585072014e-308,
+                                   DBL_MAX,
+                                   -DBL_MAX,
+                                   INFINITY,
+                                   -INFINITY,
+                                   1.5e300,
+                                   7.0e-300,
+                                   100.0,
+                                   4.35,
+                                   364090.123456789};
+  constexpr int kCount = sizeof kValues / sizeof kValues[0];
+  if (i < kCount) return kValues[i];
+  std::mt19937_64 bits(static_cast<std::uint64_t>(i));
+  double v = NAN;
+  while (!std::isfinite(v)) {
+    const std::uint64_t b = bits();
+    std::memcpy(&v, &b, sizeof v);
+  }
+  return v;
+}
+
 /// A GeoPackage layer "sites" of `count` points with a field of every simple type, some
 /// NULL and some unset; with `odd_types`, also a date and a boolean field (not read as
 /// columns).
@@ -34,11 +79,11 @@ std::string write_sites(const std::string& dir, int count, bool odd_types) {
   srs.importFromEPSG(4547);
   OGRLayer* layer = ds->CreateLayer("sites", &srs, wkbPoint, nullptr);
   OGRFieldDefn code("XMBH", OFTString), n("n", OFTInteger), big("big", OFTInteger64),
-      real("water_m3_d", OFTReal), single("single", OFTReal), flag("flag", OFTInteger),
-      date("approved", OFTDate);
+      real("water_m3_d", OFTReal), awkward("awkward", OFTReal), single("single", OFTReal),
+      flag("flag", OFTInteger), date("approved", OFTDate);
   single.SetSubType(OFSTFloat32);
   flag.SetSubType(OFSTBoolean);
-  for (OGRFieldDefn* f : {&code, &n, &big, &real, &single})
+  for (OGRFieldDefn* f : {&code, &n, &big, &real, &awkward, &single})
     REQUIRE(layer->CreateField(f) == OGRERR_NONE);
   if (odd_types)
     for (OGRFieldDefn* f : {&date, &flag}) REQUIRE(layer->CreateField(f) == OGRERR_NONE);
@@ -49,8 +94,9 @@ std::string write_sites(const std::string& dir, int count, bool odd_types) {
     if (i % 5 == 0)
       f.SetFieldNull(f.GetFieldIndex("n"));
     else
-      f.SetField("n", i - 500);
-    f.SetField("big", static_cast<GIntBig>(i) * 4000000000LL);
+      f.SetField("n", i == 1 ? INT_MIN : i == 2 ? INT_MAX : i - 500);
+    f.SetField("big", i == 1 ? LLONG_MIN : static_cast<GIntBig>(i) * 4000000000LL);
+    f.SetField("awkward", awkward_real(i));
     if (i % 11) f.SetField("water_m3_d", i / 3.0 + 0.1);
     f.SetField("single", static_cast<double>(static_cast<float>(i * 0.37)));
     if (odd_types) {

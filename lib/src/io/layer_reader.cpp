@@ -244,4 +244,11 @@ LayerContents read_layer(const LayerSpec& spec, const std::vector<FieldRole>& ro
   return out;
 }
 
+std::string main_source_file(const LayerSource& source) {
+  std::error_code ec;
+  if (!source.layer_name.empty() && std::filesystem::is_directory(source.resolved, ec))
+    return (std::filesystem::path(source.resolved) / (source.layer_name + ".shp")).string();
+  return source.resolved;
+}
+
 }  // namespace basinkit::io

@@ -45,4 +45,8 @@ LayerContents read_layer(const LayerSpec& spec, const std::vector<FieldRole>& ro
                          GeometryKind kind, const OGRSpatialReference& working,
                          const ReadOptions& options);
 
+/// The file whose digest stands for a source: the source itself, or for a folder of
+/// shapefiles the layer's .shp.
+std::string main_source_file(const LayerSource& source);
+
 }  // namespace basinkit::io

@@ -2,11 +2,14 @@
 // domain types of plan.hpp.
 #include <basinkit/error.hpp>
 #include <basinkit/plan.hpp>
+#include <basinkit/report.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -150,17 +153,39 @@ Plan load_plan(const Manifest& manifest, const LoadOptions& options) {
     std::smatch match;
     if (std::regex_match(manifest.layers[i].key, match, level_key)) levels[i] = std::stoi(match[1]);
   }
-  parallel_for(n, 0, [&](size_t i, int) {
+  // The SHA-256 of each source file (LayerSource::sha256, for reports' provenance) is
+  // taken on the same workers after the layers are handed out, so that it fills the time
+  // a core would idle while the largest layer is read. Several layers often share one
+  // file (a GeoPackage): each file once. A folder of shapefiles is hashed per layer, once
+  // its .shp is known.
+  std::map<std::string, std::string> digests;
+  for (const LayerSpec& spec : manifest.layers) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(spec.resolved, ec)) digests[spec.resolved];
+  }
+  std::vector<std::map<std::string, std::string>::iterator> to_hash;
+  for (auto it = digests.begin(); it != digests.end(); ++it) to_hash.push_back(it);
+  parallel_for(n + to_hash.size(), 0, [&](size_t i, int) {
+    if (i >= n) {
+      to_hash[i - n]->second = sha256_of_file(to_hash[i - n]->first);
+      return;
+    }
     try {
       const LayerKind kind = kind_of(manifest, manifest.layers[i], levels[i]);
       read[i] =
           io::read_layer(manifest.layers[i], kind.roles, kind.geometry, *targets[i], read_options);
+      if (!digests.count(read[i].source.resolved))
+        read[i].source.sha256 = sha256_of_file(io::main_source_file(read[i].source));
     } catch (...) {
       failed[i] = std::current_exception();
     }
   });
   for (const std::exception_ptr& e : failed)
     if (e) std::rethrow_exception(e);
+  for (io::LayerContents& contents : read) {
+    const auto digest = digests.find(contents.source.resolved);
+    if (digest != digests.end()) contents.source.sha256 = digest->second;
+  }
 
   for (size_t i = 0; i < n; ++i) {
     const LayerSpec& spec = manifest.layers[i];

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "io/connection.hpp"
+#include "io/layer_reader.hpp"
 #include "report/report_common.hpp"
 
 namespace basinkit {
@@ -22,15 +23,6 @@ namespace {
 struct DigestDeleter {
   void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
 };
-
-/// The file whose digest stands for a source: the source itself, or for a folder of
-/// shapefiles the layer's .shp.
-std::string main_file(const LayerSource& s) {
-  std::error_code ec;
-  if (!s.layer_name.empty() && std::filesystem::is_directory(s.resolved, ec))
-    return (std::filesystem::path(s.resolved) / (s.layer_name + ".shp")).string();
-  return s.resolved;
-}
 
 }  // namespace
 
@@ -101,7 +93,7 @@ Provenance plan_provenance(const Plan& plan, const std::string& command_line) {
     if (!s.sha256.empty()) {
       in.sha256 = s.sha256;
     } else {
-      const std::string file = main_file(s);
+      const std::string file = io::main_source_file(s);
       auto it = hashed.find(file);
       in.sha256 = it != hashed.end() ? it->second : (hashed[file] = sha256_of_file(file));
     }
