@@ -5,12 +5,18 @@
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
+#include <gdal_priv.h>
 #include <geos_c.h>
 #include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
 
 #include <cmath>
 #include <limits>
+#include <random>
 
+#include "common/quiet_gdal.hpp"
+#include "crs/srs.hpp"
+#include "io/geometry_import.hpp"
 #include "plan_builder.hpp"
 #include "plan_generator.hpp"
 
@@ -261,6 +267,85 @@ TEST_CASE("Sites from a CSV keep codes as text and read 经度/纬度; bad rows 
   CHECK(sites[1].geometry.is_null());
   CHECK(errors[1].find("bad coordinates") != std::string::npos);
   CHECK(reader.next(10, &errors).empty());
+}
+
+TEST_CASE("Point sites read straight to GEOS get the coordinates and errors of OGR's import",
+          "[screening]") {
+  // SiteReader builds a plain 2D point's GEOS point from its WKB or coordinate columns,
+  // without an OGR geometry; anything else goes through io::import_geometry. Both must
+  // give the same, bit for bit: compared here with import_geometry of OGR's own features,
+  // reprojected from WGS 84 and from GCJ-02.
+  TempDir dir;
+  FixtureLayer layer;
+  layer.layer = "sites";
+  layer.srs = "EPSG:4326";
+  layer.fields = {"id", "lon", "lat"};
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> lon(112.0, 114.0), lat(30.5, 31.5);
+  std::string csv = "id,lon,lat\n";
+  for (int i = 0; i < 300; ++i) {
+    const std::string x = fmt::format("{:.17g}", lon(random)),
+                      y = fmt::format("{:.17g}", lat(random));
+    layer.features.push_back({{std::to_string(i), x, y}, fmt::format("POINT ({} {})", x, y)});
+    csv += fmt::format("{},{},{}\n", i, x, y);
+  }
+  // Not plain 2D points: the general path, and its errors.
+  layer.features.push_back({{"empty"}, "POINT EMPTY"});
+  layer.features.push_back({{"z"}, "POINT Z (113 31 25)"});
+  layer.features.push_back({{"line"}, "LINESTRING (113 31, 113.1 31.1)"});
+  layer.features.push_back({{"none"}, ""});
+  layer.features.push_back({{"far"}, "POINT (1e300 1e300)"});
+  csv += "bad,113,\nfar,1e300,1e300\n";
+  write_layer(dir / "sites.gpkg", layer);
+  write_text(dir / "sites.csv", csv);
+
+  for (const std::string srs : {"", "GCJ02"}) {
+    for (const std::string file : {"sites.gpkg", "sites.csv"}) {
+      INFO(file << " " << srs);
+      SiteSource source;
+      source.path = dir / file;
+      source.srs = srs;
+      SiteReader reader(source, "EPSG:4547");
+      std::vector<std::string> errors;
+      const std::vector<Site> sites = reader.next(1000, &errors);
+
+      // The same features through OGR and import_geometry (quiet: PROJ says why "far" fails).
+      const basinkit::QuietGdal quiet;
+      const bool gcj = srs == "GCJ02";
+      auto wgs84 = basinkit::crs::parse("EPSG:4326");
+      auto working = basinkit::crs::working_crs("EPSG:4547");
+      std::string how;
+      auto transform = basinkit::crs::to_working(gcj ? nullptr : wgs84.get(), gcj, *working, &how);
+      GDALDatasetUniquePtr ds(GDALDataset::Open((dir / file).c_str(), GDAL_OF_VECTOR));
+      OGRLayer* features = ds->GetLayer(0);
+      REQUIRE(sites.size() == static_cast<size_t>(features->GetFeatureCount()));
+      size_t i = 0, points = 0;
+      for (auto& f : *features) {
+        INFO("site " << sites[i].id);
+        std::unique_ptr<OGRGeometry> g;
+        if (file == "sites.gpkg") {
+          g.reset(f->StealGeometry());
+        } else if (std::string(f->GetFieldAsString("lat")).empty()) {
+          CHECK(errors[i].find("bad coordinates") != std::string::npos);
+          CHECK(sites[i++].geometry.is_null());
+          continue;
+        } else {
+          g = std::make_unique<OGRPoint>(f->GetFieldAsDouble("lon"), f->GetFieldAsDouble("lat"));
+        }
+        const auto want = basinkit::io::import_geometry(g.get(), basinkit::io::GeometryKind::any,
+                                                        transform.get());
+        REQUIRE(sites[i].geometry.is_null() == want.geometry.is_null());
+        CHECK(errors[i] == want.issue.detail);
+        if (!want.geometry.is_null()) {
+          CHECK(sites[i].geometry.wkt(17) == want.geometry.wkt(17));
+          ++points;
+        }
+        ++i;
+      }
+      CHECK(points >= 300);
+      CHECK(i == sites.size());
+    }
+  }
 }
 
 TEST_CASE("A result or a chunk of sites reused for the next one holds nothing of the last",

@@ -14,6 +14,7 @@
 
 #include "common/quiet_gdal.hpp"
 #include "crs/srs.hpp"
+#include "geometry/geos_context.hpp"
 #include "io/geometry_import.hpp"
 #include "io/source_guard.hpp"
 #include "io/spreadsheet_text.hpp"
@@ -29,6 +30,22 @@ struct DatasetCloser {
 // Coordinate columns of site lists, longitude/easting first.
 const std::pair<const char*, const char*> kCoordinateColumns[] = {
     {"lon", "lat"}, {"longitude", "latitude"}, {"lng", "lat"}, {"x", "y"}, {"经度", "纬度"}};
+
+/// A 2D point site straight to GEOS, reprojected as OGRPoint::transform does (z = 0):
+/// what import_geometry gives such a point, without an OGR geometry. False, with `out`
+/// untouched, when the point needs import_geometry (which then says what is wrong).
+bool import_point(double x, double y, OGRCoordinateTransformation* to_working, Geometry& out) {
+  if (!std::isfinite(x) || !std::isfinite(y)) return false;
+  if (to_working) {
+    double z = 0;
+    if (!to_working->Transform(1, &x, &y, &z) || !std::isfinite(x) || !std::isfinite(y))
+      return false;
+  }
+  GEOSGeometry* point = GEOSGeom_createPointFromXY_r(geos::context(), x, y);
+  if (!point) return false;
+  out = Geometry(point);
+  return true;
+}
 
 }  // namespace
 
@@ -174,18 +191,30 @@ void SiteReader::next(size_t max, std::vector<Site>& sites, std::vector<std::str
     }
     std::string error;
     std::unique_ptr<OGRGeometry> g;
+    double x = 0, y = 0;
+    bool point = false;  // a plain 2D point: no OGR geometry needed
     if (d.x >= 0) {
       char* end_x = nullptr;
       char* end_y = nullptr;
       const std::string xs = text(d.x), ys = text(d.y);
-      const double x = std::strtod(xs.c_str(), &end_x), y = std::strtod(ys.c_str(), &end_y);
+      x = std::strtod(xs.c_str(), &end_x);
+      y = std::strtod(ys.c_str(), &end_y);
       if (xs.empty() || ys.empty() || *end_x || *end_y || !std::isfinite(x) || !std::isfinite(y))
         error = fmt::format("bad coordinates '{}', '{}'", xs, ys);
       else
-        g = std::make_unique<OGRPoint>(x, y);
+        point = true;
     } else {
+      point = rows.point(x, y);
+    }
+    if (point && import_point(x, y, d.transform.get(), site.geometry)) {
+      if (errors) (*errors)[n - 1].clear();
+      continue;
+    }
+    if (d.x < 0) {
       g = rows.geometry();
       error = rows.geometry_problem();
+    } else if (point) {
+      g = std::make_unique<OGRPoint>(x, y);
     }
     site.geometry = Geometry();
     if (error.empty()) {

@@ -198,6 +198,32 @@ class ArrowRows final : public SiteRows {
     return std::unique_ptr<OGRGeometry>(g);
   }
 
+  bool point(double& x, double& y) const override {
+    // A 2D point's WKB: byte order, type 1, x, y (21 bytes). Anything else, including
+    // POINT EMPTY (NaN coordinates), goes through geometry().
+    const int fields = layer_.GetLayerDefn()->GetFieldCount();
+    if (schema_.n_children == 1 + fields) return false;
+    const ArrowArray& column = *batch_.children[1 + fields];
+    if (is_null(column)) return false;
+    const std::string_view wkb = bytes(column, schema_.children[1 + fields]->format[0] == 'Z');
+    if (wkb.size() != 21 || (wkb[0] != 0 && wkb[0] != 1)) return false;
+    const bool little = wkb[0] == 1;
+    // Reads n bytes at `at` as an unsigned number in the WKB's byte order.
+    auto number = [&](size_t at, int n) {
+      std::uint64_t v = 0;
+      for (int k = 0; k < n; ++k) {
+        const auto byte =
+            static_cast<unsigned char>(wkb[at + static_cast<size_t>(little ? n - 1 - k : k)]);
+        v = (v << 8) | byte;
+      }
+      return v;
+    };
+    if (number(1, 4) != 1) return false;
+    const std::uint64_t xb = number(5, 8), yb = number(13, 8);
+    std::memcpy(&x, &xb, sizeof x);
+    std::memcpy(&y, &yb, sizeof y);
+    return std::isfinite(x) && std::isfinite(y);
+  }
   std::string geometry_problem() const override { return problem_; }
   bool columnar() const override { return true; }
 

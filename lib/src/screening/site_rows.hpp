@@ -28,6 +28,12 @@ class SiteRows {
   virtual std::int64_t fid() const = 0;
   /// The row's geometry (null when it has none or it cannot be read).
   virtual std::unique_ptr<OGRGeometry> geometry() = 0;
+  /// The row's geometry as (x, y) when it is a plain 2D point with finite coordinates,
+  /// read without building an OGR geometry; false when geometry() must be asked.
+  virtual bool point(double& x, double& y) const {
+    (void)x, (void)y;
+    return false;
+  }
   /// Why geometry() gave nothing although the row has one (bad WKB), else "".
   virtual std::string geometry_problem() const { return {}; }
   /// Read through the Arrow stream (else feature by feature)?
