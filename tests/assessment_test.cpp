@@ -653,3 +653,70 @@ TEST_CASE("Assessment: lakes, better than target, configured scheme, empty perio
                                           "run from 2026-01 to 2026-01)"));
   }
 }
+
+namespace {
+
+const std::string kDemo = std::string(BASINKIT_SOURCE_DIR) + "/data/shapefiles/";
+
+/// The JSON report, with the creation time of `as_of` (the rest must match byte for byte).
+std::string json_of(AssessmentReport report, const Provenance& as_of) {
+  report.provenance.created_utc = as_of.created_utc;
+  std::ostringstream out;
+  write_assessment_json(report, out);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("run_assessment on the demo plan equals the step-by-step calls, moved or not",
+          "[assess]") {
+  const Plan plan = load_plan(kDemo + "plan.yaml");
+  const std::string monitoring = kDemo + "monitoring.csv";
+  const std::string period = GENERATE(std::string(), std::string("2026"));
+  INFO("period '" << period << "'");
+
+  // What `basinkit assess` and bk_assess did before run_assessment.
+  const AssessmentConfig config = default_assessment_config();
+  const DrainageNetwork network = build_network(plan);
+  const MonitoringData data = read_monitoring(monitoring, config, section_codes(network));
+  const AssessmentResult result = assess(
+      plan, network, data, period.empty() ? latest_month(data) : parse_period(period), config);
+  AssessmentReport steps;
+  steps.result = &result;
+  steps.plan = &plan;
+  steps.data = &data;
+  steps.provenance = assessment_provenance(plan, data, config, "assess --monitoring m.csv");
+
+  Assessment first =
+      run_assessment(plan, AssessmentRequest{monitoring, period, ""}, "assess --monitoring m.csv");
+  const AssessmentReport* report = &first.report();
+  const Assessment a = std::move(first);  // the parts stay where they are
+  CHECK(&a.report() == report);
+  CHECK(a.report().result == &a.result());
+  CHECK(a.report().data == &a.data());
+  CHECK(a.report().plan == &plan);
+  CHECK(a.config().path.empty());
+  CHECK(a.network().sections().size() == network.sections().size());
+  CHECK(a.result().period.label == (period.empty() ? "2026-12" : "2026"));
+  CHECK(a.result().red == result.red);
+  CHECK(a.result().sections.size() == 12);
+  CHECK(json_of(a.report(), steps.provenance) == json_of(steps, steps.provenance));
+}
+
+TEST_CASE("run_assessment: a bad period in the request is an InputError, before any reading",
+          "[assess]") {
+  const Plan plan = load_plan(kGrid + "plan.yaml");
+  // The monitoring file does not exist: the period is refused before it is looked for.
+  const AssessmentRequest request{"/nonexistent/basinkit/monitoring.csv", "October", ""};
+  CHECK_THROWS_AS(run_assessment(plan, request, "assess"), InputError);
+  CHECK_THROWS_WITH(run_assessment(plan, request, "assess"),
+                    Catch::Contains("'October' is no period"));
+  CHECK_THROWS_AS(prepare_assessment({"m.csv", "2026-13", ""}), InputError);
+  // The config is read first, as `basinkit assess` does.
+  CHECK_THROWS_WITH(prepare_assessment({"m.csv", "October", "/nonexistent/basinkit/a.yaml"}),
+                    Catch::Contains("/nonexistent/basinkit/a.yaml"));
+  const PreparedAssessment latest = prepare_assessment({"m.csv", "", ""});
+  CHECK(!latest.period);
+  CHECK(latest.config.path.empty());
+  CHECK(prepare_assessment({"m.csv", "2026-01..2026-06", ""}).period->months() == 6);
+}

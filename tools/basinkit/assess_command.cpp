@@ -1,11 +1,11 @@
 // basinkit assess PLAN --monitoring FILE: section water-quality assessment and who answers
 // for it (分断面考核, docs/assessment.md).
 #include <basinkit/assessment.hpp>
-#include <basinkit/network.hpp>
 
 #include <fmt/format.h>
 
 #include <iostream>
+#include <utility>
 
 #include "cli_common.hpp"
 
@@ -63,26 +63,17 @@ void register_assess(CLI::App& app, Action& action) {
   cmd->callback([&action, options] {
     action = [options] {
       if (!options->output.empty()) check_assessment_report_path(options->output);
-      const AssessmentConfig config = options->config.empty()
-                                          ? default_assessment_config()
-                                          : read_assessment_config(options->config);
-      const Period period = options->period.empty() ? Period{} : parse_period(options->period);
+      // The config and the period are checked before the plan is loaded.
+      PreparedAssessment prepared =
+          prepare_assessment({options->monitoring, options->period, options->config});
       const Plan plan = load(*options);
-      const DrainageNetwork network = build_network(plan);
-      const MonitoringData data =
-          read_monitoring(options->monitoring, config, section_codes(network));
-      const AssessmentResult result = assess(
-          plan, network, data, options->period.empty() ? latest_month(data) : period, config);
-      AssessmentReport report;
-      report.result = &result;
-      report.plan = &plan;
-      report.data = &data;
-      report.provenance = assessment_provenance(plan, data, config, command_line());
+      const Assessment assessment = run_assessment(plan, std::move(prepared), command_line());
+      const AssessmentReport& report = assessment.report();
       if (!options->output.empty()) write_assessment_report(report, options->output);
       if (options->format == "json")
         write_assessment_json(report, std::cout);
       else
-        print_summary(plan, result);
+        print_summary(plan, assessment.result());
       return kOk;
     };
   });

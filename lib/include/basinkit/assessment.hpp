@@ -10,8 +10,15 @@
 // section's incremental catchment (区间), their townships and counties; a section where
 // the river crosses from one county into another gets a compensation line (横向生态补偿).
 //
+//   Assessment a = run_assessment(plan, {"monitoring.csv", "2026-10", "assessment.yaml"},
+//                                 "my-program --period 2026-10");  // for the provenance
+//   write_assessment_report(a.report(), "assessment.html");  // a.result().red ...
+//
+// run_assessment is `basinkit assess` (and bk_assess) in one call; step by step it is
+//
 //   AssessmentConfig config = read_assessment_config("assessment.yaml");
-//   MonitoringData data = read_monitoring("monitoring.csv", config, section_codes);
+//   DrainageNetwork network = build_network(plan);
+//   MonitoringData data = read_monitoring("monitoring.csv", config, section_codes(network));
 //   AssessmentResult r = assess(plan, network, data, parse_period("2026-10"), config);
 //
 // Concentrations are in mg/L (fecal coliform in 个/L, pH dimensionless) once read: the
@@ -23,6 +30,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -324,5 +332,67 @@ void check_assessment_report_path(const std::string& path);
 void write_assessment_report(const AssessmentReport& report, const std::string& path);
 /// The JSON form on a stream (`--format json`).
 void write_assessment_json(const AssessmentReport& report, std::ostream& out);
+
+// ---- The whole run -----------------------------------------------------------------------
+
+/// What `basinkit assess` is asked for, as given (paths and the period's text).
+struct AssessmentRequest {
+  std::string monitoring;  ///< the monitoring rows: CSV, XLSX, GPKG or any OGR table
+  /// "2026-10", "2026", "2026-01..2026-06"; "" = the latest month in the data.
+  std::string period;
+  std::string config;  ///< assessment config (YAML); "" = the defaults (docs/assessment.md §6)
+};
+
+/// A request with its config read and its period parsed: all that can be checked before
+/// the plan is loaded. Made by prepare_assessment, or by hand with a config built in code.
+/// (Not an aggregate, so that `run_assessment(plan, {"m.csv", "2026-10", ""}, ...)` can
+/// only mean an AssessmentRequest.)
+struct PreparedAssessment {
+  PreparedAssessment(std::string monitoring, AssessmentConfig config, std::optional<Period> period);
+  std::string monitoring;
+  AssessmentConfig config;
+  std::optional<Period> period;  ///< nullopt: the latest month in the data
+};
+
+/// Reads the request's config (or takes the defaults), then parses its period. Throws
+/// InputError naming the config file, or the period's text.
+PreparedAssessment prepare_assessment(const AssessmentRequest& request);
+
+/// A finished assessment: it owns the config, the plan's drainage network, the monitoring
+/// data, the result and the provenance; the plan stays the caller's and must outlive it.
+/// Move-only; the parts live on the heap, so references and reports taken from it stay
+/// valid when it is moved (a moved-from Assessment may only be destroyed or assigned to).
+class Assessment {
+ public:
+  ~Assessment();
+  Assessment(Assessment&&) noexcept;
+  Assessment& operator=(Assessment&&) noexcept;
+
+  const AssessmentConfig& config() const;
+  const DrainageNetwork& network() const;
+  const MonitoringData& data() const;
+  const AssessmentResult& result() const;
+  /// The result, plan and data with their provenance (`assessment_provenance`), for
+  /// write_assessment_report and write_assessment_json.
+  const AssessmentReport& report() const;
+
+ private:
+  friend Assessment run_assessment(const Plan&, PreparedAssessment, const std::string&);
+  struct Parts;
+  explicit Assessment(std::unique_ptr<const Parts> parts);
+  std::unique_ptr<const Parts> parts_;
+};
+
+/// `basinkit assess` in one call: builds the plan's network, reads the monitoring rows
+/// (every section code checked against the network's), takes the period (or the latest
+/// month with rows), assesses every section and records the provenance with
+/// `command_line`. Throws InputError naming the monitoring file, row and column, an empty
+/// period, or a section's target that is no class.
+Assessment run_assessment(const Plan& plan, PreparedAssessment prepared,
+                          const std::string& command_line);
+/// prepare_assessment(request), then run_assessment: errors in the config and the period
+/// come first, before any other work.
+Assessment run_assessment(const Plan& plan, const AssessmentRequest& request,
+                          const std::string& command_line);
 
 }  // namespace basinkit

@@ -290,28 +290,17 @@ bk_status bk_assess(const bk_plan* plan, const char* monitoring_path, const char
     // "" is no value, as an empty CLI option.
     if (period && !*period) period = nullptr;
     if (config_path && !*config_path) config_path = nullptr;
-    const basinkit::AssessmentConfig config = config_path
-                                                  ? basinkit::read_assessment_config(config_path)
-                                                  : basinkit::default_assessment_config();
-    const std::optional<basinkit::Period> given =
-        period ? std::optional<basinkit::Period>(basinkit::parse_period(period)) : std::nullopt;
-    const basinkit::DrainageNetwork network = basinkit::build_network(plan->plan);
-    const basinkit::MonitoringData data =
-        basinkit::read_monitoring(monitoring_path, config, basinkit::section_codes(network));
-    const basinkit::AssessmentResult result = basinkit::assess(
-        plan->plan, network, data, given ? *given : basinkit::latest_month(data), config);
-
     std::string command_line =
         fmt::format("bk_assess (basinkit C API) --monitoring {}", monitoring_path);
     if (period) command_line += fmt::format(" --period {}", period);
     if (config_path) command_line += fmt::format(" --config {}", config_path);
-    basinkit::AssessmentReport report;
-    report.result = &result;
-    report.plan = &plan->plan;
-    report.data = &data;
-    report.provenance = basinkit::assessment_provenance(plan->plan, data, config, command_line);
+    const basinkit::Assessment assessment =
+        basinkit::run_assessment(plan->plan,
+                                 basinkit::AssessmentRequest{monitoring_path, period ? period : "",
+                                                             config_path ? config_path : ""},
+                                 command_line);
     std::ostringstream text;
-    basinkit::write_assessment_json(report, text);
+    basinkit::write_assessment_json(assessment.report(), text);
     *report_json = malloc_copy(text.str());
   });
 }
