@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace basinkit::screening {
@@ -127,53 +129,27 @@ class ArrowRows final : public SiteRows {
     // CPLsnprintf is, at a fraction of its cost: formatting one real was a fifth of reading
     // the bench's sites. Infinities are left to OGR.
     char digits[32];
-    std::to_chars_result written{digits, {}};
-    if (number_[field] == Number::integer) {
-      switch (format[0]) {
-        case 'c':
-          written = std::to_chars(digits, std::end(digits), static_cast<const int8_t*>(values)[at]);
-          break;
-        case 's':
-          written =
-              std::to_chars(digits, std::end(digits), static_cast<const int16_t*>(values)[at]);
-          break;
-        case 'i':
-          written =
-              std::to_chars(digits, std::end(digits), static_cast<const int32_t*>(values)[at]);
-          break;
-        default:
-          written =
-              std::to_chars(digits, std::end(digits), static_cast<const int64_t*>(values)[at]);
-      }
+    const bool integer = format[0] && std::strchr("csil", format[0]);
+    if (integer && number_[field] == Number::integer) {
+      const auto written = std::to_chars(digits, std::end(digits), integer_at(format[0], column));
       return std::string(digits, written.ptr);
     }
     if (number_[field] == Number::plain_real) {
       const double v = static_cast<const double*>(values)[at];
       if (std::isfinite(v)) {
-        written = std::to_chars(digits, std::end(digits), v, std::chars_format::general, 15);
+        const auto written =
+            std::to_chars(digits, std::end(digits), v, std::chars_format::general, 15);
         return std::string(digits, written.ptr);
       }
     }
-    switch (format[0]) {
-      case 'c':
-        scratch_.SetField(field, static_cast<const int8_t*>(values)[at]);
-        break;
-      case 's':
-        scratch_.SetField(field, static_cast<const int16_t*>(values)[at]);
-        break;
-      case 'i':
-        scratch_.SetField(field, static_cast<const int32_t*>(values)[at]);
-        break;
-      case 'l':
-        scratch_.SetField(field, static_cast<GIntBig>(static_cast<const int64_t*>(values)[at]));
-        break;
-      case 'f':
-        scratch_.SetField(field, static_cast<double>(static_cast<const float*>(values)[at]));
-        break;
-      case 'g':
-        scratch_.SetField(field, static_cast<const double*>(values)[at]);
-        break;
-    }
+    if (format[0] == 'l')
+      scratch_.SetField(field, static_cast<GIntBig>(integer_at('l', column)));
+    else if (integer)
+      scratch_.SetField(field, static_cast<int>(integer_at(format[0], column)));
+    else if (format[0] == 'f')
+      scratch_.SetField(field, static_cast<double>(static_cast<const float*>(values)[at]));
+    else if (format[0] == 'g')
+      scratch_.SetField(field, static_cast<const double*>(values)[at]);
     return scratch_.GetFieldAsString(field);
   }
 
@@ -184,13 +160,10 @@ class ArrowRows final : public SiteRows {
 
   std::unique_ptr<OGRGeometry> geometry() override {
     problem_.clear();
-    const int fields = layer_.GetLayerDefn()->GetFieldCount();
-    if (schema_.n_children == 1 + fields) return nullptr;
-    const ArrowArray& column = *batch_.children[1 + fields];
-    if (is_null(column)) return nullptr;
-    const std::string_view wkb = bytes(column, schema_.children[1 + fields]->format[0] == 'Z');
+    const std::optional<std::string_view> wkb = geometry_wkb();
+    if (!wkb) return nullptr;
     OGRGeometry* g = nullptr;
-    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE) {
+    if (OGRGeometryFactory::createFromWkb(wkb->data(), nullptr, &g, wkb->size()) != OGRERR_NONE) {
       delete g;
       problem_ = "the geometry cannot be read (bad WKB)";
       return nullptr;
@@ -201,11 +174,9 @@ class ArrowRows final : public SiteRows {
   bool point(double& x, double& y) const override {
     // A 2D point's WKB: byte order, type 1, x, y (21 bytes). Anything else, including
     // POINT EMPTY (NaN coordinates), goes through geometry().
-    const int fields = layer_.GetLayerDefn()->GetFieldCount();
-    if (schema_.n_children == 1 + fields) return false;
-    const ArrowArray& column = *batch_.children[1 + fields];
-    if (is_null(column)) return false;
-    const std::string_view wkb = bytes(column, schema_.children[1 + fields]->format[0] == 'Z');
+    const std::optional<std::string_view> cell = geometry_wkb();
+    if (!cell) return false;
+    const std::string_view wkb = *cell;
     if (wkb.size() != 21 || (wkb[0] != 0 && wkb[0] != 1)) return false;
     const bool little = wkb[0] == 1;
     // Reads n bytes at `at` as an unsigned number in the WKB's byte order.
@@ -233,6 +204,31 @@ class ArrowRows final : public SiteRows {
   bool is_null(const ArrowArray& column) const {
     const auto* validity = static_cast<const uint8_t*>(column.buffers[0]);
     return column.null_count != 0 && validity && !bit(validity, column.offset + row_);
+  }
+
+  /// The row's geometry as WKB; none when the layer or the row has no geometry.
+  std::optional<std::string_view> geometry_wkb() const {
+    const int fields = layer_.GetLayerDefn()->GetFieldCount();
+    if (schema_.n_children == 1 + fields) return std::nullopt;
+    const ArrowArray& column = *batch_.children[1 + fields];
+    if (is_null(column)) return std::nullopt;
+    return bytes(column, schema_.children[1 + fields]->format[0] == 'Z');
+  }
+
+  /// The value of an integer cell of Arrow format `format` (c, s, i or l).
+  std::int64_t integer_at(char format, const ArrowArray& column) const {
+    const int64_t at = column.offset + row_;
+    const void* values = column.buffers[1];
+    switch (format) {
+      case 'c':
+        return static_cast<const int8_t*>(values)[at];
+      case 's':
+        return static_cast<const int16_t*>(values)[at];
+      case 'i':
+        return static_cast<const int32_t*>(values)[at];
+      default:
+        return static_cast<const int64_t*>(values)[at];
+    }
   }
 
   /// The bytes of a string or binary cell (32- or 64-bit offsets).
