@@ -259,6 +259,28 @@ TEST_CASE("Screening JSON has the sites, summary and provenance of DESIGN sectio
   CHECK(out.str() == text);
 }
 
+TEST_CASE("Screening JSON keys every plan level in order, null where the location has none",
+          "[screening-report]") {
+  // A location from elsewhere: level 2 only, plus levels 0 and 5 the plan does not have.
+  const Sample s;
+  SiteResult r = s.results[0];
+  r.location.basins = {{0, "Z"}, {2, "0102"}, {5, "X"}};
+  std::ostringstream out;
+  {
+    const auto writer = json_screening_writer(out, s.provenance, s.plan);
+    writer->write(s.sites[0], r);
+    r.location.basins = {{3, "010203"}};
+    writer->write(s.sites[0], r);
+    writer->finish(s.summary);
+  }
+  const json sites = json::parse(out.str())["sites"];
+  REQUIRE(sites.size() == 2);
+  CHECK(key_order(nlohmann::ordered_json::parse(out.str())["sites"][0]["location"]["basins"]) ==
+        std::vector<std::string>{"1", "2", "3"});
+  CHECK(sites[0]["location"]["basins"] == json{{"1", nullptr}, {"2", "0102"}, {"3", nullptr}});
+  CHECK(sites[1]["location"]["basins"] == json{{"1", nullptr}, {"2", nullptr}, {"3", "010203"}});
+}
+
 TEST_CASE("Screening JSON of no sites is valid, and a site in error says why",
           "[screening-report]") {
   const Sample s;

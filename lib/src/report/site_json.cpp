@@ -37,10 +37,13 @@ void append_location(JsonText& j, const Location& at, const std::vector<int>& le
   j.key("township").value(at.township);
   j.key("county").value(at.county);
   j.key("basins").begin_object();
+  // Both in ascending level order: one walk over the map, not a tree search per level
+  // (its nodes are cold here, written by a worker).
+  auto it = at.basins.begin();
   for (int level : levels) {
-    const auto it = at.basins.find(level);
+    while (it != at.basins.end() && it->first < level) ++it;
     j.key(level_key(level, scratch));
-    if (it == at.basins.end())
+    if (it == at.basins.end() || it->first != level)
       j.null();
     else
       j.value(it->second);

@@ -36,7 +36,7 @@ const Rule& rule_of(const AppliedRule& applied);
 /// and copied after that. One per writer: not thread-safe.
 class SiteJson {
  public:
-  /// `levels`: the plan's basin levels.
+  /// `levels`: the plan's basin levels, ascending (Plan::levels()).
   explicit SiteJson(std::vector<int> levels) : levels_(std::move(levels)) {}
   void append(std::string& out, const Site& site, const SiteResult& result);
 
