@@ -261,7 +261,9 @@ TEST_CASE("Screening JSON has the sites, summary and provenance of DESIGN sectio
 
 TEST_CASE("Screening JSON keys every plan level in order, null where the location has none",
           "[screening-report]") {
-  // A location from elsewhere: level 2 only, plus levels 0 and 5 the plan does not have.
+  // A location from elsewhere: level 2 only, plus levels 0 and 5 the plan does not have;
+  // then the same unit in other basins, another township, outside the plan: each site is
+  // written with its own place, not the last one of its unit.
   const Sample s;
   SiteResult r = s.results[0];
   r.location.basins = {{0, "Z"}, {2, "0102"}, {5, "X"}};
@@ -271,10 +273,19 @@ TEST_CASE("Screening JSON keys every plan level in order, null where the locatio
     writer->write(s.sites[0], r);
     r.location.basins = {{3, "010203"}};
     writer->write(s.sites[0], r);
+    r.location.township = "T09";
+    writer->write(s.sites[0], r);
+    r.location.township = "T02";
+    r.location.outside_plan = true;
+    writer->write(s.sites[0], r);
     writer->finish(s.summary);
   }
   const json sites = json::parse(out.str())["sites"];
-  REQUIRE(sites.size() == 2);
+  REQUIRE(sites.size() == 4);
+  CHECK(sites[2]["location"]["township"] == "T09");
+  CHECK(sites[3]["location"]["township"] == "T02");
+  CHECK(sites[3]["location"]["outside_plan"] == true);
+  CHECK(sites[1]["location"]["outside_plan"] == false);
   CHECK(key_order(nlohmann::ordered_json::parse(out.str())["sites"][0]["location"]["basins"]) ==
         std::vector<std::string>{"1", "2", "3"});
   CHECK(sites[0]["location"]["basins"] == json{{"1", nullptr}, {"2", "0102"}, {"3", nullptr}});
