@@ -814,3 +814,50 @@ TEST_CASE("A unit scope is exact where units overlap: the located unit is only o
   }
   CHECK(screener.screen(site_at(4500, 0)).location.unit == std::optional<std::string>("U10"));
 }
+
+TEST_CASE("screen_stream gives each site, in input order, what Screener::screen gives it alone",
+          "[screening][stream]") {
+  // 3,000 sites in chunks of 1,000 on 2 workers: the workers take runs of sites along the
+  // chunk's curve, the sink gets them back in input order.
+  TempDir dir;
+  bench::GeneratorOptions options;
+  options.units = 200;
+  options.sites = 3000;
+  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
+  const Plan plan = load_plan(g.manifest_path);
+  const Screener screener(plan, {read_rules(g.rules_path)});
+  SiteSource source;
+  source.path = dir.path() + "/" + g.sites_source;
+  source.layer = g.sites_layer;
+  std::vector<std::string> site_ids;
+  std::vector<SiteResult> results;
+  StreamOptions stream;
+  stream.threads = 2;
+  stream.chunk_size = 1000;
+  SiteReader reader(source, plan.working_crs);
+  CHECK(screen_stream(
+            screener, reader,
+            [&](const Site& site, const SiteResult& r) {
+              site_ids.push_back(site.id);
+              results.push_back(r);
+            },
+            stream) == 3000);
+  // The same sites read in one go, in the reader's order, and screened one by one.
+  SiteReader again(source, plan.working_crs);
+  const std::vector<Site> sites = again.next(5000, nullptr);
+  REQUIRE(sites.size() == 3000);
+  REQUIRE(results.size() == 3000);
+  size_t with_rules = 0;
+  for (size_t i = 0; i < sites.size(); ++i) {
+    INFO(sites[i].id);
+    CHECK(site_ids[i] == sites[i].id);
+    const SiteResult alone = screener.screen(sites[i]);
+    CHECK(results[i].id == alone.id);
+    CHECK(results[i].verdict == alone.verdict);
+    CHECK(ids(results[i]) == ids(alone));
+    CHECK(results[i].location.unit == alone.location.unit);
+    CHECK(results[i].location.township == alone.location.township);
+    with_rules += !alone.rules.empty();
+  }
+  CHECK(with_rules > 0);
+}

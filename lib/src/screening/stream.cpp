@@ -130,14 +130,23 @@ std::int64_t screen_stream(const Screener& screener, SiteReader& reader,
     Chunk& c = *current;
     const std::vector<size_t> order = spatial_order(c.sites, c.spots);
     c.results.resize(c.sites.size());
-    parallel_for(c.sites.size(), options.threads, [&](size_t k, int) {
-      const size_t i = order[k];
-      const Spot& spot = c.spots[i];
-      if (spot.point)
-        screener.screen_point(c.sites[i], spot.at[0], spot.at[1], c.results[i]);
-      else
-        screener.screen(c.sites[i], c.results[i]);
-      if (!c.errors[i].empty()) c.results[i].error = c.errors[i];
+    // Runs of up to 32 sites along the curve to a worker, not one site at a time: the
+    // workers no longer pass the loop's counter between their caches for every site, and
+    // each works on neighbours. Short chunks keep runs of one, so that a few costly
+    // polygon sites still spread over the workers.
+    const size_t n = c.sites.size();
+    const size_t run_size =
+        std::clamp<size_t>(n / (64 * static_cast<size_t>(worker_count(options.threads))), 1, 32);
+    parallel_for((n + run_size - 1) / run_size, options.threads, [&](size_t run, int) {
+      for (size_t k = run * run_size; k < std::min(n, (run + 1) * run_size); ++k) {
+        const size_t i = order[k];
+        const Spot& spot = c.spots[i];
+        if (spot.point)
+          screener.screen_point(c.sites[i], spot.at[0], spot.at[1], c.results[i]);
+        else
+          screener.screen(c.sites[i], c.results[i]);
+        if (!c.errors[i].empty()) c.results[i].error = c.errors[i];
+      }
     });
     if (writing.valid()) writing.get();  // rethrows a failed write
     done += static_cast<std::int64_t>(c.sites.size());
