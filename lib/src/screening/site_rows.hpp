@@ -30,10 +30,7 @@ class SiteRows {
   virtual std::unique_ptr<OGRGeometry> geometry() = 0;
   /// The row's geometry as (x, y) when it is a plain 2D point with finite coordinates,
   /// read without building an OGR geometry; false when geometry() must be asked.
-  virtual bool point(double& x, double& y) const {
-    (void)x, (void)y;
-    return false;
-  }
+  virtual bool point(double& /*x*/, double& /*y*/) const { return false; }
   /// Why geometry() gave nothing although the row has one (bad WKB), else "".
   virtual std::string geometry_problem() const { return {}; }
   /// Read through the Arrow stream (else feature by feature)?

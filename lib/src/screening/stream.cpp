@@ -138,7 +138,8 @@ std::int64_t screen_stream(const Screener& screener, SiteReader& reader,
     const size_t run_size =
         std::clamp<size_t>(n / (64 * static_cast<size_t>(worker_count(options.threads))), 1, 32);
     parallel_for((n + run_size - 1) / run_size, options.threads, [&](size_t run, int) {
-      for (size_t k = run * run_size; k < std::min(n, (run + 1) * run_size); ++k) {
+      const size_t end = std::min(n, (run + 1) * run_size);
+      for (size_t k = run * run_size; k < end; ++k) {
         const size_t i = order[k];
         const Spot& spot = c.spots[i];
         if (spot.point)
