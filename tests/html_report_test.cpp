@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "fixtures.hpp"
-#include "plan_generator.hpp"
+#include "generated_screening.hpp"
 
 using namespace basinkit;
 using namespace basinkit::test;
@@ -196,16 +196,12 @@ TEST_CASE("Screening HTML of a 10000-unit plan stays a few MB", "[screening-repo
   bench::GeneratorOptions options;
   options.units = 10000;
   options.sites = 2000;
-  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
-  const Plan plan = load_plan(g.manifest_path);
-  const Screener screener(plan, {read_rules(g.rules_path)});
-  SiteSource source;
-  source.path = dir / g.sites_source;
-  source.layer = g.sites_layer;
-  SiteReader reader(source, plan.working_crs);
+  const GeneratedScreening g(dir, options);
+  const Plan& plan = g.plan;
+  SiteReader reader(g.sites, plan.working_crs);
   auto out = open_screening_report(dir / "result.html", provenance(), plan);
   ScreeningSummary summary;
-  screen_stream(screener, reader,
+  screen_stream(g.screener, reader,
                 [&](const Site& site, const SiteResult& r) {
                   summary.add(r.verdict);
                   out->write(site, r);

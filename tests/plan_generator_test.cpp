@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "fixtures.hpp"
+#include "generated_screening.hpp"
 #include "plan_generator.hpp"
 
 using namespace basinkit;
@@ -89,16 +90,11 @@ TEST_CASE("A generated plan comes with a demo-shaped rule list that compiles aga
   bench::GeneratorOptions options;
   options.units = 100;
   options.sites = 500;
-  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
-  const Plan plan = load_plan(g.manifest_path);
-  const Screener screener(plan, {read_rules(g.rules_path)});
-  SiteSource source;
-  source.path = dir.path() + "/" + g.sites_source;
-  source.layer = g.sites_layer;
-  SiteReader reader(source, plan.working_crs);
+  const test::GeneratedScreening g(dir, options);
+  SiteReader reader(g.sites, g.plan.working_crs);
   ScreeningSummary summary;
   const auto n = screen_stream(
-      screener, reader, [&](const Site&, const SiteResult& r) { summary.add(r.verdict); }, {});
+      g.screener, reader, [&](const Site&, const SiteResult& r) { summary.add(r.verdict); }, {});
   CHECK(n == 500);
   CHECK(summary.sites == 500);
   CHECK(summary.prohibited + summary.restricted + summary.permitted > 0);

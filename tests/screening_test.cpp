@@ -16,6 +16,7 @@
 
 #include "common/quiet_gdal.hpp"
 #include "crs/srs.hpp"
+#include "generated_screening.hpp"
 #include "io/geometry_import.hpp"
 #include "plan_builder.hpp"
 #include "plan_generator.hpp"
@@ -823,18 +824,14 @@ TEST_CASE("screen_stream gives each site, in input order, what Screener::screen 
   bench::GeneratorOptions options;
   options.units = 200;
   options.sites = 3000;
-  const bench::GeneratedPlan g = bench::generate_plan(dir.path(), options);
-  const Plan plan = load_plan(g.manifest_path);
-  const Screener screener(plan, {read_rules(g.rules_path)});
-  SiteSource source;
-  source.path = dir.path() + "/" + g.sites_source;
-  source.layer = g.sites_layer;
+  const GeneratedScreening g(dir, options);
+  const Screener& screener = g.screener;
   std::vector<std::string> site_ids;
   std::vector<SiteResult> results;
   StreamOptions stream;
   stream.threads = 2;
   stream.chunk_size = 1000;
-  SiteReader reader(source, plan.working_crs);
+  SiteReader reader(g.sites, g.plan.working_crs);
   CHECK(screen_stream(
             screener, reader,
             [&](const Site& site, const SiteResult& r) {
@@ -843,7 +840,7 @@ TEST_CASE("screen_stream gives each site, in input order, what Screener::screen 
             },
             stream) == 3000);
   // The same sites read in one go, in the reader's order, and screened one by one.
-  SiteReader again(source, plan.working_crs);
+  SiteReader again(g.sites, g.plan.working_crs);
   const std::vector<Site> sites = again.next(5000, nullptr);
   REQUIRE(sites.size() == 3000);
   REQUIRE(results.size() == 3000);
