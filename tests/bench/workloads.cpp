@@ -65,13 +65,28 @@ SiteSource source_of(const SitesFile& sites) {
   return s;
 }
 
+/// An empty row of `tool` for `workload`.
+Row new_row(const std::string& workload, const char* tool = "basinkit") {
+  Row row;
+  row.workload = workload;
+  row.tool = tool;
+  return row;
+}
+
+/// Closes a row whose work began at `work_start` (its load_s already set): work and wall
+/// time, then the process's peak memory and CPU so far.
+void finish(Row& row, Clock::time_point work_start) {
+  row.work_s = seconds_since(work_start);
+  row.wall_s = row.load_s + row.work_s;
+  row.peak_mib = peak_rss_mib();
+  row.cpu_s = cpu_seconds();
+}
+
 }  // namespace
 
 Row bench_validate(const std::string& workload, const std::string& manifest,
                    const std::set<CheckGroup>& only, int threads) {
-  Row row;
-  row.workload = workload;
-  row.tool = "basinkit";
+  Row row = new_row(workload);
   const auto t0 = Clock::now();
   const Plan plan = load_plan(manifest);
   row.load_s = seconds_since(t0);
@@ -80,10 +95,7 @@ Row bench_validate(const std::string& workload, const std::string& manifest,
   options.threads = threads;
   options.only = only;
   const ValidationResult r = validate(plan, options);
-  row.work_s = seconds_since(t1);
-  row.wall_s = row.load_s + row.work_s;
-  row.peak_mib = peak_rss_mib();
-  row.cpu_s = cpu_seconds();
+  finish(row, t1);
   std::int64_t errors = 0;
   for (const auto& f : r.findings) errors += f.severity == Severity::error;
   row.note = fmt::format("{} units, {} townships; errors {} / findings {}", plan.units.size(),
@@ -92,9 +104,7 @@ Row bench_validate(const std::string& workload, const std::string& manifest,
 }
 
 Row bench_read(const std::string& workload, const std::string& manifest, const SitesFile& sites) {
-  Row row;
-  row.workload = workload;
-  row.tool = "basinkit";
+  Row row = new_row(workload);
   const auto t0 = Clock::now();
   const Plan plan = load_plan(manifest);
   row.load_s = seconds_since(t0);
@@ -106,10 +116,7 @@ Row bench_read(const std::string& workload, const std::string& manifest, const S
     if (chunk.empty()) break;
     row.sites += static_cast<std::int64_t>(chunk.size());
   }
-  row.work_s = seconds_since(t1);
-  row.wall_s = row.load_s + row.work_s;
-  row.peak_mib = peak_rss_mib();
-  row.cpu_s = cpu_seconds();
+  finish(row, t1);
   row.note = fmt::format("load_plan {:.2f} s, SiteReader (all sites, one thread) {:.2f} s",
                          row.load_s, row.work_s);
   return row;
@@ -117,9 +124,7 @@ Row bench_read(const std::string& workload, const std::string& manifest, const S
 
 Row bench_locate(const std::string& workload, const std::string& manifest, const SitesFile& sites,
                  int threads) {
-  Row row;
-  row.workload = workload;
-  row.tool = "basinkit";
+  Row row = new_row(workload);
   const auto t0 = Clock::now();
   const Plan plan = load_plan(manifest);
   row.load_s = seconds_since(t0);
@@ -141,19 +146,14 @@ Row bench_locate(const std::string& workload, const std::string& manifest, const
       return found;
     });
   }
-  row.work_s = seconds_since(t1);
-  row.wall_s = row.load_s + row.work_s;
-  row.peak_mib = peak_rss_mib();
-  row.cpu_s = cpu_seconds();
+  finish(row, t1);
   row.note = fmt::format("{} threads; {} of {} sites in a unit", n, in_units, row.sites);
   return row;
 }
 
 Row bench_screen(const std::string& workload, const std::string& manifest, const SitesFile& sites,
                  const std::string& rules_path, int threads) {
-  Row row;
-  row.workload = workload;
-  row.tool = "basinkit";
+  Row row = new_row(workload);
   const auto t0 = Clock::now();
   const Plan plan = load_plan(manifest);
   std::vector<RuleFile> files;
@@ -180,10 +180,7 @@ Row bench_screen(const std::string& workload, const std::string& manifest, const
       },
       options);
   writer->finish(summary);
-  row.work_s = seconds_since(t1);
-  row.wall_s = row.load_s + row.work_s;
-  row.peak_mib = peak_rss_mib();
-  row.cpu_s = cpu_seconds();
+  finish(row, t1);
   row.note = fmt::format(
       "{} threads; compile {:.2f} s, provenance {:.2f} s; {} prohibited, {} "
       "restricted, {} permitted",
@@ -194,9 +191,7 @@ Row bench_screen(const std::string& workload, const std::string& manifest, const
 
 Row bench_rules_list(const std::string& workload, const std::string& manifest,
                      const std::string& rules_path, int threads) {
-  Row row;
-  row.workload = workload;
-  row.tool = "basinkit";
+  Row row = new_row(workload);
   const auto t0 = Clock::now();
   const Plan plan = load_plan(manifest);
   const std::vector<RuleFile> files = {read_rules(rules_path)};
@@ -211,10 +206,7 @@ Row bench_rules_list(const std::string& workload, const std::string& manifest,
   report.plan = &plan;
   std::ofstream devnull("/dev/null", std::ios::binary);
   write_unit_lists_json(report, devnull);
-  row.work_s = seconds_since(t1);
-  row.wall_s = row.load_s + row.work_s;
-  row.peak_mib = peak_rss_mib();
-  row.cpu_s = cpu_seconds();
+  finish(row, t1);
   size_t listed = 0, whole = 0;
   for (const UnitList& u : lists.units)
     for (const ListedRule& l : u.rules) {
@@ -227,9 +219,7 @@ Row bench_rules_list(const std::string& workload, const std::string& manifest,
 }
 
 Row bench_trace(const std::string& workload, const std::string& manifest) {
-  Row row;
-  row.workload = workload;
-  row.tool = "basinkit";
+  Row row = new_row(workload);
   const auto t0 = Clock::now();
   const Plan plan = load_plan(manifest);
   row.load_s = seconds_since(t0);
@@ -239,10 +229,7 @@ Row bench_trace(const std::string& workload, const std::string& manifest) {
   const auto t2 = Clock::now();
   const std::vector<std::vector<std::size_t>> catchments = network.incremental_catchments();
   const double catchments_s = seconds_since(t2);
-  row.work_s = seconds_since(t1);
-  row.wall_s = row.load_s + row.work_s;
-  row.peak_mib = peak_rss_mib();
-  row.cpu_s = cpu_seconds();
+  finish(row, t1);
   std::size_t in_catchments = 0;
   for (const auto& c : catchments) in_catchments += c.size();
   row.note = fmt::format(
@@ -254,9 +241,7 @@ Row bench_trace(const std::string& workload, const std::string& manifest) {
 
 Row bench_assess(const std::string& workload, const std::string& manifest,
                  const std::string& monitoring, const std::string& period) {
-  Row row;
-  row.workload = workload;
-  row.tool = "basinkit";
+  Row row = new_row(workload);
   const auto t0 = Clock::now();
   const Plan plan = load_plan(manifest);
   row.load_s = seconds_since(t0);
@@ -272,10 +257,7 @@ Row bench_assess(const std::string& workload, const std::string& manifest,
   const auto t3 = Clock::now();
   const AssessmentResult r = assess(plan, network, data, parse_period(period), config);
   const double assess_s = seconds_since(t3);
-  row.work_s = seconds_since(t1);
-  row.wall_s = row.load_s + row.work_s;
-  row.peak_mib = peak_rss_mib();
-  row.cpu_s = cpu_seconds();
+  finish(row, t1);
   row.note = fmt::format(
       "{} sections, {} samples: network {:.3f} s, reading {:.3f} s, assessment {:.3f} s; green "
       "{}, yellow {}, red {}",
@@ -336,9 +318,7 @@ std::map<std::string, std::string> write_limit_rules(const std::string& dir) {
 
 Row bench_geos_loop(const std::string& workload, const std::string& manifest,
                     const SitesFile& sites, int threads) {
-  Row row;
-  row.workload = workload;
-  row.tool = "GEOS-C loop";
+  Row row = new_row(workload, "GEOS-C loop");
   const auto t0 = Clock::now();
   GDALAllRegister();
   const std::string gpkg = (std::filesystem::path(manifest).parent_path() / "plan.gpkg").string();
@@ -413,10 +393,7 @@ Row bench_geos_loop(const std::string& workload, const std::string& manifest,
     GEOS_finish_r(c);
     return found;
   });
-  row.work_s = seconds_since(t1);
-  row.wall_s = row.load_s + row.work_s;
-  row.peak_mib = peak_rss_mib();
-  row.cpu_s = cpu_seconds();
+  finish(row, t1);
   GEOSSTRtree_destroy_r(h, tree);
   for (GEOSGeometry* g : units) GEOSGeom_destroy_r(h, g);
   GEOS_finish_r(h);
@@ -427,9 +404,7 @@ Row bench_geos_loop(const std::string& workload, const std::string& manifest,
 
 Row bench_near(const std::string& workload, const std::string& manifest, const SitesFile& sites,
                int threads) {
-  Row row;
-  row.workload = workload;
-  row.tool = "basinkit";
+  Row row = new_row(workload);
   const auto t0 = Clock::now();
   const Plan plan = load_plan(manifest);
   std::vector<RuleFile> files;
@@ -462,10 +437,7 @@ Row bench_near(const std::string& workload, const std::string& manifest, const S
     });
     test_s += seconds_since(tested);  // the test alone, to set beside PostGIS's query
   }
-  row.work_s = seconds_since(t1);
-  row.wall_s = row.load_s + row.work_s;
-  row.peak_mib = peak_rss_mib();
-  row.cpu_s = cpu_seconds();
+  finish(row, t1);
   row.note = fmt::format(
       "{} threads; FeatureSet::within of every site (no locate, no report): the test "
       "{:.2f} s, reading the sites the rest; {} within 1 km of a main river",
