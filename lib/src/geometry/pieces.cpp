@@ -71,6 +71,17 @@ GeometryPtr multipolygon_of(const std::vector<const GEOSGeometry*>& polygons) {
   return GeometryPtr(multi);
 }
 
+GeometryPtr union_of(const std::vector<const GEOSGeometry*>& parts) {
+  GEOSContextHandle_t h = context();
+  std::vector<GEOSGeometry*> clones;
+  for (const GEOSGeometry* g : parts)
+    if (g) clones.push_back(GEOSGeom_clone_r(h, g));
+  if (clones.empty()) return nullptr;
+  GeometryPtr collection(GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, clones.data(),
+                                                     static_cast<unsigned>(clones.size())));
+  return polygonal_part(GeometryPtr(GEOSUnaryUnion_r(h, collection.get())).get());
+}
+
 GeometryPtr clone(const GEOSGeometry* g) {
   return GeometryPtr(g ? GEOSGeom_clone_r(context(), g) : nullptr);
 }

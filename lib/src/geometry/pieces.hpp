@@ -29,6 +29,10 @@ std::vector<GeometryPtr> split_pieces(const GEOSGeometry* g);
 /// A multipolygon owning clones of `polygons` (null when the list is empty).
 GeometryPtr multipolygon_of(const std::vector<const GEOSGeometry*>& polygons);
 
+/// The polygonal part of the union of `parts` (null ones skipped; null when none is
+/// left or GEOS fails).
+GeometryPtr union_of(const std::vector<const GEOSGeometry*>& parts);
+
 /// A clone of `g` (null for null).
 GeometryPtr clone(const GEOSGeometry* g);
 

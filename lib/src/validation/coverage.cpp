@@ -23,6 +23,7 @@ namespace basinkit::validation {
 namespace {
 
 using geos::GeometryPtr;
+using geos::union_of;
 
 /// A parent (a basin, or the plan area for level 1) and the features that name it.
 struct Family {
@@ -33,17 +34,6 @@ struct Family {
   const GEOSGeometry* parent = nullptr;  ///< union when the code is duplicated
   std::vector<size_t> children;          ///< indexes into view.level(level)
 };
-
-GeometryPtr union_of(const std::vector<const GEOSGeometry*>& parts) {
-  GEOSContextHandle_t h = geos::context();
-  std::vector<GEOSGeometry*> clones;
-  for (const GEOSGeometry* g : parts)
-    if (g) clones.push_back(GEOSGeom_clone_r(h, g));
-  if (clones.empty()) return nullptr;
-  GeometryPtr collection(GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, clones.data(),
-                                                     static_cast<unsigned>(clones.size())));
-  return geos::polygonal_part(GeometryPtr(GEOSUnaryUnion_r(h, collection.get())).get());
-}
 
 GeometryPtr difference(const GEOSGeometry* a, const GEOSGeometry* b) {
   if (!a) return nullptr;

@@ -27,16 +27,9 @@ PlanView::PlanView(const Plan& plan, std::vector<Finding>& findings) : plan_(pla
       codes_[level][members[i].feature->code].push_back(i);
 
   // The plan area: the union of the boundary layer's polygons.
-  std::vector<GEOSGeometry*> parts;
-  GEOSContextHandle_t h = geos::context();
-  for (const PlanFeature& f : plan.layer("boundary"))
-    if (const GEOSGeometry* g = geometry_of(f)) parts.push_back(GEOSGeom_clone_r(h, g));
-  if (!parts.empty()) {
-    geos::GeometryPtr collection(GEOSGeom_createCollection_r(
-        h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size())));
-    plan_area_ =
-        geos::polygonal_part(geos::GeometryPtr(GEOSUnaryUnion_r(h, collection.get())).get());
-  }
+  std::vector<const GEOSGeometry*> parts;
+  for (const PlanFeature& f : plan.layer("boundary")) parts.push_back(geometry_of(f));
+  plan_area_ = geos::union_of(parts);
 }
 
 const GEOSGeometry* PlanView::take(const PlanFeature& f, const std::string& layer,
