@@ -1,9 +1,16 @@
 #include <catch2/catch.hpp>
 
+#include <gdal_priv.h>
+#include <geos_c.h>
 #include <ogr_geometry.h>
+#include <ogrsf_frmts.h>
 
 #include <limits>
+#include <memory>
+#include <string>
+#include <vector>
 
+#include "geometry/geos_context.hpp"
 #include "io/geometry_import.hpp"
 
 using namespace basinkit;
@@ -92,4 +99,70 @@ TEST_CASE("Curves are linearised") {
   auto r = import_wkt("CURVEPOLYGON (CIRCULARSTRING (0 0, 10 0, 0 0))");
   CHECK_FALSE(r.issue);
   CHECK(r.geometry.area() == Approx(3.14159 * 25).epsilon(0.01));
+}
+
+TEST_CASE(
+    "Polygons and lines of the shipped real data are imported vertex for vertex as GEOS reads "
+    "their WKB",
+    "[import]") {
+  // The import builds polygons and lines from OGR's vertices directly; GEOS's WKB reader is
+  // the peer: same type, same dimension, same coordinates in the same order, every feature.
+  GDALAllRegister();
+  GEOSContextHandle_t h = geos::context();
+  GEOSWKBWriter* writer = GEOSWKBWriter_create_r(h);
+  auto wkb_of = [&](const GEOSGeometry* g) {
+    size_t size = 0;
+    unsigned char* bytes = GEOSWKBWriter_write_r(h, writer, g, &size);
+    std::string out(reinterpret_cast<const char*>(bytes), size);
+    GEOSFree_r(h, bytes);
+    return out;
+  };
+  const std::vector<std::string> files = {BASINKIT_SOURCE_DIR "/data/shapefiles/units.shp",
+                                          BASINKIT_SOURCE_DIR "/data/shapefiles/townships.shp",
+                                          BASINKIT_SOURCE_DIR "/data/shapefiles/basins.shp",
+                                          BASINKIT_SOURCE_DIR "/data/shapefiles/rivers.shp",
+                                          BASINKIT_TEST_DATA
+                                          "/china_admin/hubei_districts_amap2020_gcj02.gpkg",
+                                          BASINKIT_TEST_DATA "/watersheds/wbd_navarro_eel.gpkg",
+                                          BASINKIT_TEST_DATA "/watersheds/network.gpkg"};
+  size_t features = 0, vertices = 0, lines = 0, multipolygons = 0;
+  for (const std::string& file : files) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    REQUIRE(ds);
+    for (OGRLayer* layer : ds->GetLayers())
+      for (const auto& feature : *layer) {
+        const OGRGeometry* g = feature->GetGeometryRef();
+        if (!g) continue;
+        const auto type = wkbFlatten(g->getGeometryType());
+        if (type != wkbPolygon && type != wkbMultiPolygon && type != wkbLineString &&
+            type != wkbMultiLineString)
+          continue;
+        INFO(file << " layer " << layer->GetName() << " feature " << feature->GetFID());
+        std::unique_ptr<OGRGeometry> direct(g->clone()), peer(g->clone());
+        const io::ImportedGeometry imported =
+            import_geometry(direct.get(), GeometryKind::any, nullptr);
+        if (imported.issue) continue;  // cleaned first: not the same input as the peer's
+        peer->flattenTo2D();
+        std::vector<unsigned char> wkb(peer->WkbSize());
+        peer->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+        geos::GeometryPtr read(GEOSGeomFromWKB_buf_r(h, wkb.data(), wkb.size()));
+        REQUIRE(read);
+        const GEOSGeometry* ours = imported.geometry.get();
+        REQUIRE(ours);
+        CHECK(GEOSGeomTypeId_r(h, ours) == GEOSGeomTypeId_r(h, read.get()));
+        CHECK(GEOSGeom_getCoordinateDimension_r(h, ours) ==
+              GEOSGeom_getCoordinateDimension_r(h, read.get()));
+        CHECK(wkb_of(ours) == wkb_of(read.get()));
+        ++features;
+        vertices += static_cast<size_t>(GEOSGetNumCoordinates_r(h, ours));
+        lines += type == wkbLineString || type == wkbMultiLineString;
+        multipolygons += type == wkbMultiPolygon;
+      }
+  }
+  GEOSWKBWriter_destroy_r(h, writer);
+  INFO(features << " features, " << vertices << " vertices");
+  CHECK(features > 500);
+  CHECK(vertices > 100000);
+  CHECK(lines > 0);
+  CHECK(multipolygons > 0);
 }

@@ -114,6 +114,74 @@ bool clean_polygonal(OGRGeometry* g, GeometryIssue& issue) {
   return !multi->IsEmpty();
 }
 
+/// A line or ring's vertices straight into a GEOS sequence: one copy of the doubles, not
+/// a WKB buffer written and parsed again (which was a third of reading a plan).
+GEOSCoordSequence* sequence_of(const OGRSimpleCurve& curve, std::vector<double>& xy) {
+  const int n = curve.getNumPoints();
+  xy.resize(2 * static_cast<size_t>(n));
+  curve.getPoints(xy.data(), 2 * sizeof(double), xy.data() + 1, 2 * sizeof(double));
+  return GEOSCoordSeq_copyFromBuffer_r(geos::context(), xy.data(), static_cast<unsigned>(n), 0, 0);
+}
+
+/// Destroys what GEOS has not taken; null.
+GEOSGeometry* discard(std::vector<GEOSGeometry*>& parts) {
+  for (GEOSGeometry* p : parts) GEOSGeom_destroy_r(geos::context(), p);
+  parts.clear();
+  return nullptr;
+}
+
+/// A cleaned polygon as GEOS builds it from WKB (GEOS owns the rings from the call on).
+GEOSGeometry* polygon_of(const OGRPolygon& polygon, std::vector<double>& xy) {
+  GEOSContextHandle_t h = geos::context();
+  std::vector<GEOSGeometry*> rings;
+  for (const OGRLinearRing* ring : polygon) {
+    GEOSCoordSequence* seq = sequence_of(*ring, xy);
+    GEOSGeometry* r = seq ? GEOSGeom_createLinearRing_r(h, seq) : nullptr;
+    if (!r) return discard(rings);
+    rings.push_back(r);
+  }
+  if (rings.empty()) return nullptr;
+  return GEOSGeom_createPolygon_r(h, rings.front(), rings.data() + 1,
+                                  static_cast<unsigned>(rings.size() - 1));
+}
+
+/// Polygons and lines (nearly every vertex of a plan) straight from OGR's vertices; null
+/// for anything else, which goes through WKB. Lines of fewer than two points go through
+/// WKB too, so that GEOS says what is wrong with them in its reader's words.
+GEOSGeometry* direct(const OGRGeometry& g) {
+  GEOSContextHandle_t h = geos::context();
+  std::vector<double> xy;
+  std::vector<GEOSGeometry*> parts;
+  switch (wkbFlatten(g.getGeometryType())) {
+    case wkbPolygon:
+      return polygon_of(*g.toPolygon(), xy);
+    case wkbMultiPolygon:
+      for (const OGRPolygon* p : *g.toMultiPolygon()) {
+        GEOSGeometry* part = polygon_of(*p, xy);
+        if (!part) return discard(parts);
+        parts.push_back(part);
+      }
+      return GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts.data(),
+                                         static_cast<unsigned>(parts.size()));
+    case wkbLineString: {
+      if (g.toLineString()->getNumPoints() < 2) return nullptr;
+      GEOSCoordSequence* seq = sequence_of(*g.toLineString(), xy);
+      return seq ? GEOSGeom_createLineString_r(h, seq) : nullptr;
+    }
+    case wkbMultiLineString:
+      for (const OGRLineString* line : *g.toMultiLineString()) {
+        GEOSCoordSequence* seq = line->getNumPoints() >= 2 ? sequence_of(*line, xy) : nullptr;
+        GEOSGeometry* part = seq ? GEOSGeom_createLineString_r(h, seq) : nullptr;
+        if (!part) return discard(parts);
+        parts.push_back(part);
+      }
+      return GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts.data(),
+                                         static_cast<unsigned>(parts.size()));
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace
 
 ImportedGeometry import_geometry(OGRGeometry* g, GeometryKind kind,
@@ -158,7 +226,8 @@ ImportedGeometry import_geometry(OGRGeometry* g, GeometryKind kind,
     // A million point sites a run: straight to GEOS, without a WKB buffer.
     const auto* p = g->toPoint();
     geos_geom = GEOSGeom_createPointFromXY_r(geos::context(), p->getX(), p->getY());
-  } else {
+  } else if ((geos_geom = direct(*g)) == nullptr) {
+    geos::take_last_error();  // a direct attempt's failure: the WKB reader will say its own
     std::vector<unsigned char> wkb(g->WkbSize());
     g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
     geos_geom = GEOSGeomFromWKB_buf_r(geos::context(), wkb.data(), wkb.size());
