@@ -213,13 +213,15 @@ ImportedGeometry import_geometry(OGRGeometry* g, GeometryKind kind,
     return out;
   }
   if (kind == GeometryKind::polygon && !clean_polygonal(g, out.issue)) return out;
-  if (to_working && g->transform(to_working) != OGRERR_NONE) {
-    add_issue(out.issue, "transform_failed", "the geometry could not be reprojected");
-    return out;
-  }
-  if (!all_finite(g)) {
-    add_issue(out.issue, "transform_failed", "reprojection gave NaN or infinite coordinates");
-    return out;
+  if (to_working) {  // without one, the coordinates were checked above and are unchanged
+    if (g->transform(to_working) != OGRERR_NONE) {
+      add_issue(out.issue, "transform_failed", "the geometry could not be reprojected");
+      return out;
+    }
+    if (!all_finite(g)) {
+      add_issue(out.issue, "transform_failed", "reprojection gave NaN or infinite coordinates");
+      return out;
+    }
   }
   GEOSGeometry* geos_geom = nullptr;
   if (wkbFlatten(g->getGeometryType()) == wkbPoint) {
