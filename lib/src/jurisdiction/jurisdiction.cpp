@@ -5,11 +5,10 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "common/parallel.hpp"
 #include "common/stage_progress.hpp"
-#include <utility>
-
 #include "jurisdiction/township_parts.hpp"
 #include "jurisdiction/township_set.hpp"
 #include "jurisdiction/unit_checks.hpp"
@@ -21,7 +20,7 @@ using jurisdiction::GeometryPtr;
 using jurisdiction::TownshipSet;
 using jurisdiction::UnitChecker;
 
-constexpr int kChunk = 32;      // units taken at a time by a thread
+constexpr int kChunk = 32;  // units taken at a time by a thread
 constexpr int kMinUnitsPerThread = 64;
 
 // Copies of the township geometries for one thread (made on the calling thread).
@@ -84,8 +83,7 @@ std::vector<Finding> check_units(const Plan& plan, const TownshipSet& townships,
 
 }  // namespace
 
-std::vector<Finding> check_jurisdiction(const Plan& plan, int threads,
-                                        const ProgressFn& progress) {
+std::vector<Finding> check_jurisdiction(const Plan& plan, int threads, const ProgressFn& progress) {
   const bool units = plan.has_layer("units");
   const bool townships = plan.has_layer("townships");
   if (!units && !townships) return {};
