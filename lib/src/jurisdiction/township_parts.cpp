@@ -107,10 +107,7 @@ class Surroundings {
     for (auto& p : pieces) raw.push_back(p.release());
     GeometryPtr all(GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, raw.data(),
                                                 static_cast<unsigned>(raw.size())));
-    if (!all) {
-      for (GEOSGeometry* g : raw) GEOSGeom_destroy_r(h, g);
-      return nullptr;
-    }
+    if (!all) return nullptr;  // GEOS 3.11 owns the parts from the call on, failed or not
     GeometryPtr merged(GEOSUnaryUnion_r(h, all.get()));
     if (!merged) return nullptr;
     outline_.reset(GEOSBoundary_r(h, merged.get()));
@@ -138,10 +135,7 @@ GeometryPtr territory(const TownshipSet& townships, const std::vector<int>& feat
   if (raw.size() == 1) return GeometryPtr(raw.front());
   GeometryPtr all(GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, raw.data(),
                                               static_cast<unsigned>(raw.size())));
-  if (!all) {
-    for (GEOSGeometry* g : raw) GEOSGeom_destroy_r(h, g);
-    return nullptr;
-  }
+  if (!all) return nullptr;  // GEOS 3.11 owns the parts from the call on, failed or not
   GeometryPtr merged(GEOSUnaryUnion_r(h, all.get()));
   return merged ? valid_polygonal(merged.get()) : nullptr;
 }
