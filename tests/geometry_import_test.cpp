@@ -103,11 +103,12 @@ TEST_CASE("Curves are linearised") {
 }
 
 TEST_CASE(
-    "Polygons and lines of the shipped real data are imported vertex for vertex as GEOS reads "
-    "their WKB",
+    "Polygons and lines of the shipped real data are imported from OGR's vertices, vertex for "
+    "vertex as GEOS reads their WKB",
     "[import]") {
   // The import builds polygons and lines from OGR's vertices directly; GEOS's WKB reader is
-  // the peer: same type, same dimension, same coordinates in the same order, every feature.
+  // the peer: same type, same dimension, same coordinates in the same order, every feature,
+  // and every one of them built from the vertices, none through the fallback.
   GDALAllRegister();
   GEOSContextHandle_t h = geos::context();
   GEOSWKBWriter* writer = GEOSWKBWriter_create_r(h);
@@ -155,6 +156,10 @@ TEST_CASE(
         CHECK(GEOSGeom_getCoordinateDimension_r(h, ours) ==
               GEOSGeom_getCoordinateDimension_r(h, read.get()));
         CHECK(wkb_of(ours) == wkb_of(read.get()));
+        // And it came from the vertices, not from the WKB fallback (same answer, slower).
+        geos::GeometryPtr from_vertices(io::geometry_from_vertices(*peer));
+        REQUIRE(from_vertices);
+        CHECK(wkb_of(from_vertices.get()) == wkb_of(read.get()));
         ++features;
         vertices += static_cast<size_t>(GEOSGetNumCoordinates_r(h, ours));
         lines += type == wkbLineString || type == wkbMultiLineString;

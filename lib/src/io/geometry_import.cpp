@@ -148,10 +148,9 @@ GEOSGeometry* polygon_of(const OGRPolygon& polygon, std::vector<double>& xy) {
                                   static_cast<unsigned>(rings.size() - 1));
 }
 
-/// Polygons and lines (nearly every vertex of a plan) straight from OGR's vertices; null
-/// for anything else, which goes through WKB. Lines of fewer than two points go through
-/// WKB too, so that GEOS says what is wrong with them in its reader's words.
-GEOSGeometry* direct(const OGRGeometry& g) {
+}  // namespace
+
+GEOSGeometry* geometry_from_vertices(const OGRGeometry& g) {
   GEOSContextHandle_t h = geos::context();
   std::vector<double> xy;
   std::vector<GEOSGeometry*> parts;
@@ -184,8 +183,6 @@ GEOSGeometry* direct(const OGRGeometry& g) {
       return nullptr;
   }
 }
-
-}  // namespace
 
 ImportedGeometry import_geometry(OGRGeometry* g, GeometryKind kind,
                                  OGRCoordinateTransformation* to_working) {
@@ -231,7 +228,7 @@ ImportedGeometry import_geometry(OGRGeometry* g, GeometryKind kind,
     // A million point sites a run: straight to GEOS, without a WKB buffer.
     const auto* p = g->toPoint();
     geos_geom = GEOSGeom_createPointFromXY_r(geos::context(), p->getX(), p->getY());
-  } else if ((geos_geom = direct(*g)) == nullptr) {
+  } else if ((geos_geom = geometry_from_vertices(*g)) == nullptr) {
     geos::take_last_error();  // a direct attempt's failure: the WKB reader will say its own
     std::vector<unsigned char> wkb(g->WkbSize());
     g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);

@@ -8,6 +8,7 @@
 
 class OGRGeometry;
 class OGRCoordinateTransformation;
+struct GEOSGeom_t;
 
 namespace basinkit::io {
 
@@ -22,5 +23,12 @@ struct ImportedGeometry {
 /// (may be null = already in the working CRS), expecting `kind`.
 ImportedGeometry import_geometry(OGRGeometry* g, GeometryKind kind,
                                  OGRCoordinateTransformation* to_working);
+
+/// What import_geometry() does first with a polygon or line (nearly every vertex of a
+/// plan): the GEOS geometry built straight from OGR's vertices, owned by the caller, or null
+/// for anything else, which goes through GEOS's WKB reader (points aside). Lines of fewer
+/// than two points go through WKB too, so that GEOS says what is wrong with them in its
+/// reader's words. Public here so that a test can show this path is the one taken.
+GEOSGeom_t* geometry_from_vertices(const OGRGeometry& g);
 
 }  // namespace basinkit::io
