@@ -346,3 +346,37 @@ TEST_CASE("The demo rule file parses", "[rules]") {
   CHECK_FALSE(f.rules.empty());
   for (const Rule& r : f.rules) CHECK_FALSE(r.id.empty());
 }
+
+TEST_CASE("The attributes a screen reads are those the rules compare, unless included", "[rules]") {
+  const RuleFile first = parse_rules(R"(name: a
+level: city
+rules:
+  - id: N-1
+    list: negative
+    effect: prohibit
+    title: t
+    basis: b
+    applies_to: { industry: C26, attr: [{ field: water_m3_d, op: ">", value: 500 }] }
+    unless: { applies_to: { attr: [{ field: cap_swap, op: "=", value: "yes" }] } }
+  - id: N-2
+    list: negative
+    effect: restrict
+    title: t
+    basis: b
+)",
+                                     kPath);
+  const RuleFile second = parse_rules(R"(name: b
+level: county
+rules:
+  - id: P-1
+    list: positive
+    effect: permit
+    title: t
+    basis: b
+    applies_to: { attr: [{ field: 投资, op: ">=", value: 1 }, { field: water_m3_d, op: "<", value: 9 }] }
+)",
+                                      kPath);
+  CHECK(compared_attributes({first, second}) ==
+        std::set<std::string>{"cap_swap", "water_m3_d", "投资"});
+  CHECK(compared_attributes({}).empty());
+}

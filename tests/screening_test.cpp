@@ -419,6 +419,43 @@ TEST_CASE("A result or a chunk of sites reused for the next one holds nothing of
   CHECK(errors.empty());
 }
 
+TEST_CASE("A reader told which attributes to read reads only those; by default all of them",
+          "[screening]") {
+  TempDir dir;
+  const Plan plan = screening_plan().load(dir);
+  write_text(dir / "sites.csv",
+             "id,industry,action,x,y,water_m3_d,note,投资\n"
+             "1,C26,new,1,2,800,a,5\n"
+             "2,C26,new,3,4,,b,\n");
+  SiteSource source;
+  source.path = dir / "sites.csv";
+  source.srs = plan.working_crs;
+  auto read = [&] {
+    SiteReader reader(source, plan.working_crs);
+    std::vector<std::string> errors;
+    return reader.next(10, &errors);
+  };
+  const std::vector<Site> all = read();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].attributes ==
+        std::map<std::string, std::string>{
+            {"x", "1"}, {"y", "2"}, {"water_m3_d", "800"}, {"note", "a"}, {"投资", "5"}});
+  source.attributes = std::set<std::string>{"water_m3_d", "投资", "not_a_field"};
+  const std::vector<Site> some = read();
+  REQUIRE(some.size() == 2);
+  CHECK(some[0].attributes ==
+        std::map<std::string, std::string>{{"water_m3_d", "800"}, {"投资", "5"}});
+  std::map<std::string, std::string> expected;  // row 2: what reading all gives, of the two
+  for (const auto& [name, value] : all[1].attributes)
+    if (name == "water_m3_d" || name == "投资") expected[name] = value;
+  CHECK(some[1].attributes == expected);
+  CHECK(some[0].id == "1");  // id, industry, action and coordinates still read
+  CHECK(some[0].industry == "C26");
+  CHECK_FALSE(some[0].geometry.is_null());
+  source.attributes = std::set<std::string>{};
+  CHECK(read()[0].attributes.empty());
+}
+
 TEST_CASE("A site given in GCJ-02 gets the same verdict as the same place in WGS-84",
           "[screening]") {
   TempDir dir;

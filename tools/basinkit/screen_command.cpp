@@ -157,6 +157,7 @@ void register_screen(CLI::App& app, Action& action) {
         source.layer = o->layer;
         source.srs = o->srs;
         source.allow_network = o->allow_network;
+        source.attributes = compared_attributes(screener.files());
         SiteReader reader(source, plan.working_crs);
         StreamOptions so;
         so.threads = o->threads;

@@ -20,6 +20,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -88,5 +89,9 @@ struct RuleFile {
 RuleFile parse_rules(const std::string& text, const std::string& path);
 /// Reads and parses a rule file.
 RuleFile read_rules(const std::string& path);
+
+/// The site attributes the rules compare (`attr` of applies_to and of unless): the only
+/// ones a screen reads, for SiteSource::attributes.
+std::set<std::string> compared_attributes(const std::vector<RuleFile>& files);
 
 }  // namespace basinkit

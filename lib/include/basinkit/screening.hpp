@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,10 @@ struct SiteSource {
   std::string srs;    ///< overrides the source's CRS; "GCJ02" allowed; CSV default EPSG:4326
   /// Role → field name: id, industry, action (e.g. {"id", "XMBH"}).
   std::map<std::string, std::string> fields;
+  /// DEFAULT all. The other fields to read into Site::attributes, when not all are needed:
+  /// compared_attributes() of the rules, for a screen (turning each value of a field into
+  /// text has a cost, a real number's most of all).
+  std::optional<std::set<std::string>> attributes;
   bool allow_network = false;
 };
 

@@ -55,6 +55,7 @@ struct SiteReader::Impl {
   OGRLayer* layer = nullptr;
   Where where;
   int id = -1, industry = -1, action = -1, x = -1, y = -1;
+  std::vector<std::pair<int, std::string>> attributes;  ///< field index, name: those read
   crs::TransformPtr transform;
   std::string description;
   std::unique_ptr<screening::SiteRows> rows;  ///< after the dataset: released first
@@ -109,6 +110,12 @@ SiteReader::SiteReader(const SiteSource& source, const std::string& working_crs)
   d.id = field("id", false);
   d.industry = field("industry", false);
   d.action = field("action", false);
+  for (int i = 0; i < defn->GetFieldCount(); ++i) {
+    const std::string name = defn->GetFieldDefn(i)->GetNameRef();
+    if (i != d.id && i != d.industry && i != d.action &&
+        (!source.attributes || source.attributes->count(name)))
+      d.attributes.emplace_back(i, name);
+  }
 
   // Geometry: the layer's own, or points from coordinate columns.
   const bool has_geometry = defn->GetGeomFieldCount() > 0;
@@ -170,7 +177,6 @@ void SiteReader::next(size_t max, std::vector<Site>& sites, std::vector<std::str
   // Opened on the first call, after any count(): some drivers reset their cursor there.
   if (!d.rows) d.rows = screening::open_site_rows(*d.layer, d.where);
   screening::SiteRows& rows = *d.rows;
-  OGRFeatureDefn* defn = d.layer->GetLayerDefn();
   size_t n = 0;
   while (n < max && rows.next()) {
     if (n == sites.size()) sites.emplace_back();
@@ -181,9 +187,7 @@ void SiteReader::next(size_t max, std::vector<Site>& sites, std::vector<std::str
     site.id = d.id >= 0 ? text(d.id) : std::to_string(rows.fid());
     site.industry = text(d.industry);
     site.action = text(d.action);
-    for (int i = 0; i < defn->GetFieldCount(); ++i) {
-      if (i == d.id || i == d.industry || i == d.action) continue;
-      const char* name = defn->GetFieldDefn(i)->GetNameRef();
+    for (const auto& [i, name] : d.attributes) {
       if (rows.is_set(i))
         site.attributes[name] = rows.text(i);
       else if (!site.attributes.empty())
