@@ -100,7 +100,8 @@ struct SiteSource {
   std::map<std::string, std::string> fields;
   /// DEFAULT all. The other fields to read into Site::attributes, when not all are needed:
   /// compared_attributes() of the rules, for a screen (turning each value of a field into
-  /// text has a cost, a real number's most of all).
+  /// text has a cost, a real number's most of all). A name the layer does not have is
+  /// ignored: a rule comparing it finds it missing, as it would without this list.
   std::optional<std::set<std::string>> attributes;
   bool allow_network = false;
 };
